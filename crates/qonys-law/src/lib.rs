@@ -1,0 +1,1 @@
+//! The qonys core.
