@@ -242,7 +242,12 @@ impl Date {
         let t = text.trim();
         let b = t.as_bytes();
         let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) || !digits(8..10)
+        if b.len() != 10
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !digits(0..4)
+            || !digits(5..7)
+            || !digits(8..10)
         {
             return Err(DateError::Format(text.chars().take(40).collect()));
         }
@@ -310,8 +315,14 @@ mod tests {
 
     #[test]
     fn parse_rejects_bad_text() {
-        assert!(matches!(Date::parse("2026-02-30"), Err(DateError::NoSuchDay { .. })));
-        assert!(matches!(Date::parse("25.11.2026"), Err(DateError::Format(_))));
+        assert!(matches!(
+            Date::parse("2026-02-30"),
+            Err(DateError::NoSuchDay { .. })
+        ));
+        assert!(matches!(
+            Date::parse("25.11.2026"),
+            Err(DateError::Format(_))
+        ));
         assert!(Date::parse("").is_err());
         assert!(Date::parse("2026-1-01").is_err());
     }
