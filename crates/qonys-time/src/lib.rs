@@ -1,7 +1,20 @@
-//! Time for qonys, without a clock: civil dates ([`Date`]), and (in later modules) the
-//! working-day calendar and deadline arithmetic. Nothing here reads the system time —
-//! "today" is always a parameter passed in by the caller.
+//! Time for qonys, without a clock: civil dates ([`Date`]), the Kazakhstan working-day
+//! calendar ([`WorkCalendar`]), deadline arithmetic with explained steps, the visa-free stay
+//! counter and an iCalendar writer. Nothing here reads the system time or does IO — "today" is
+//! always a parameter passed in by the caller, and holiday data comes from the rule pack.
+//!
+//! Modules:
+//!
+//! - [`calendar`]: which days are working days (weekends, holidays, substitutes, transfers);
+//! - `date`: the civil [`Date`] every layer shares.
 
+#![deny(missing_docs)]
+
+pub mod calendar;
 mod date;
 
+pub use calendar::{
+    CalendarEntry, CalendarError, DayKind, DayReason, SubstituteDay, WorkCalendar, WorkingDay,
+    substitute_days_for,
+};
 pub use date::{Date, DateError, Weekday};
