@@ -6,15 +6,21 @@
 //! Modules:
 //!
 //! - [`calendar`]: which days are working days (weekends, holidays, substitutes, transfers);
+//! - [`deadline`]: due dates counted in calendar days, working days, months or years, with a
+//!   structured explanation of every step;
 //! - `date`: the civil [`Date`] every layer shares.
 
 #![deny(missing_docs)]
 
 pub mod calendar;
 mod date;
+pub mod deadline;
 
 pub use calendar::{
     CalendarEntry, CalendarError, DayKind, DayReason, SubstituteDay, WorkCalendar, WorkingDay,
     substitute_days_for,
 };
 pub use date::{Date, DateError, Weekday};
+pub use deadline::{
+    Computation, DeadlineError, Direction, Roll, SkipReason, Span, Step, Unit, compute,
+};
