@@ -8,6 +8,7 @@
 //! - [`calendar`]: which days are working days (weekends, holidays, substitutes, transfers);
 //! - [`deadline`]: due dates counted in calendar days, working days, months or years, with a
 //!   structured explanation of every step;
+//! - [`stay`]: the visa-free stay counter (days per stay and in a rolling window);
 //! - `date`: the civil [`Date`] every layer shares.
 
 #![deny(missing_docs)]
@@ -15,6 +16,7 @@
 pub mod calendar;
 mod date;
 pub mod deadline;
+pub mod stay;
 
 pub use calendar::{
     CalendarEntry, CalendarError, DayKind, DayReason, SubstituteDay, WorkCalendar, WorkingDay,
@@ -23,4 +25,7 @@ pub use calendar::{
 pub use date::{Date, DateError, Weekday};
 pub use deadline::{
     Computation, DeadlineError, Direction, Roll, SkipReason, Span, Step, Unit, compute,
+};
+pub use stay::{
+    LimitKind, Stay, StayError, StayLimits, StayStatus, days_available_from, stay_status,
 };
