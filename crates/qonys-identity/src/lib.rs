@@ -3,4 +3,5 @@
 //! date spellings found on documents. Pure functions; nothing here panics on any input.
 
 pub mod mrz;
+pub mod names;
 pub mod translit;
