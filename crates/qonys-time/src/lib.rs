@@ -9,6 +9,7 @@
 //! - [`deadline`]: due dates counted in calendar days, working days, months or years, with a
 //!   structured explanation of every step;
 //! - [`stay`]: the visa-free stay counter (days per stay and in a rolling window);
+//! - [`ics`]: an RFC 5545 writer for all-day events (deadlines in calendar apps);
 //! - `date`: the civil [`Date`] every layer shares.
 
 #![deny(missing_docs)]
@@ -16,6 +17,7 @@
 pub mod calendar;
 mod date;
 pub mod deadline;
+pub mod ics;
 pub mod stay;
 
 pub use calendar::{
@@ -25,6 +27,9 @@ pub use calendar::{
 pub use date::{Date, DateError, Weekday};
 pub use deadline::{
     Computation, DeadlineError, Direction, Roll, SkipReason, Span, Step, Unit, compute,
+};
+pub use ics::{
+    Alarm, AllDayEvent, IcsCalendar, IcsError, UtcTimestamp, escape_text, write_calendar,
 };
 pub use stay::{
     LimitKind, Stay, StayError, StayLimits, StayStatus, days_available_from, stay_status,
