@@ -1,1 +1,20 @@
-fn main() {}
+//! The `qonys` command: a thin layer that reads files and flags, calls the core and prints.
+//! All reasoning lives in `qonys-law`; all wording in `qonys-i18n`.
+
+mod commands;
+mod pack_files;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = commands::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

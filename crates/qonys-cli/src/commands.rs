@@ -1,0 +1,365 @@
+//! Command-line flags (each defined once, with its help) and what each command does.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use qonys_i18n::Messages;
+use qonys_i18n::report::{AssessmentReport, assessment_report, render_text};
+use qonys_law::{CaseFile, Date, Lang};
+
+use crate::pack_files::load_pack;
+
+/// qonys — which legal route to residence in Kazakhstan fits, and why.
+#[derive(Debug, Parser)]
+#[command(name = "qonys", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    En,
+    Ru,
+    Kk,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::En => Lang::En,
+            LangArg::Ru => Lang::Ru,
+            LangArg::Kk => Lang::Kk,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Assess every residence route for the person described in a case file.
+    Assess {
+        /// The case file (TOML or JSON; see docs/RULEPACK.md and examples/).
+        case_file: PathBuf,
+        /// Apply the rules in force on this date (YYYY-MM-DD); default: today in Kazakhstan.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Language of the explanations (default: the case file's, else English).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Use the rule pack in this folder instead of the bundled one.
+        #[arg(long)]
+        pack: Option<PathBuf>,
+    },
+    /// Work with rule packs.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// Validate a rule pack: syntax, names, types, citations, translations, dated values.
+    Check {
+        /// The pack folder (default: the bundled pack).
+        #[arg(long)]
+        pack: Option<PathBuf>,
+    },
+    /// List the routes with their clauses and citations.
+    List {
+        /// The pack folder (default: the bundled pack).
+        #[arg(long)]
+        pack: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Language.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: LangArg,
+    },
+    /// Run the pack's scenario tests.
+    Test {
+        /// The pack folder (default: the bundled pack).
+        #[arg(long)]
+        pack: Option<PathBuf>,
+    },
+    /// Write the JSON Schemas (rule-pack files, assessment report) into a folder.
+    Schema {
+        /// Target folder.
+        #[arg(long, default_value = "schemas")]
+        out: PathBuf,
+    },
+}
+
+/// Today in Kazakhstan (UTC+5, the single national time zone since 1 March 2024).
+fn today_in_kazakhstan() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    Date::from_day_number(((secs + 5 * 3600).div_euclid(86_400)) as i32)
+}
+
+fn parse_date(s: &str, flag: &str) -> Result<Date> {
+    Date::parse(s).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+}
+
+/// Runs a command; returns the process exit code.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Assess {
+            case_file,
+            as_of,
+            lang,
+            format,
+            pack,
+        } => {
+            let pack = load_pack(pack.as_deref())?;
+            let text = std::fs::read_to_string(&case_file)
+                .with_context(|| format!("cannot read the case file {}", case_file.display()))?;
+            let case = CaseFile::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{}:\n{e}", case_file.display()))?;
+            let facts = case
+                .bind(&pack)
+                .map_err(|e| anyhow::anyhow!("{}:\n{e}", case_file.display()))?;
+            let as_of = match as_of {
+                Some(s) => parse_date(&s, "--as-of")?,
+                None => today_in_kazakhstan(),
+            };
+            let lang = lang
+                .map(Lang::from)
+                .or(case.meta.language)
+                .unwrap_or(Lang::En);
+            let a = qonys_law::assess(&pack, &facts, as_of);
+            let m = Messages::new();
+            let report = assessment_report(&pack, &a, &m, lang);
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+                Format::Text => print!("{}", render_text(&report, &m, lang, &pack)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rules { command } => rules(command),
+    }
+}
+
+fn rules(command: RulesCommand) -> Result<ExitCode> {
+    match command {
+        RulesCommand::Check { pack } => {
+            let p = load_pack(pack.as_deref())?;
+            let clauses: usize = p.routes.iter().map(|r| r.clauses.len()).sum();
+            let exceptions: usize = p
+                .routes
+                .iter()
+                .flat_map(|r| &r.clauses)
+                .map(|c| c.exceptions.len())
+                .sum();
+            let uncertain = p
+                .routes
+                .iter()
+                .flat_map(|r| &r.clauses)
+                .filter(|c| c.provenance.is_uncertain())
+                .count();
+            let values: usize = p.params.iter().map(|x| x.rows.len()).sum();
+            println!(
+                "rule pack {} {} is valid: {} facts, {} derived, {} parameters ({} dated values), {} routes, {} clauses ({} uncertain), {} exceptions, {} case warnings, {} countries, {} scenarios",
+                p.meta.id,
+                p.meta.version,
+                p.facts.len(),
+                p.derived.len(),
+                p.params.len(),
+                values,
+                p.routes.len(),
+                clauses,
+                uncertain,
+                exceptions,
+                p.warnings.len(),
+                p.countries.len(),
+                p.scenarios.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::List { pack, format, lang } => {
+            let p = load_pack(pack.as_deref())?;
+            let lang = Lang::from(lang);
+            let list = rule_list(&p, lang);
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&list)?),
+                Format::Text => {
+                    for r in &list {
+                        println!(
+                            "{} — {} [{}]",
+                            r["id"].as_str().unwrap_or(""),
+                            r["name"].as_str().unwrap_or(""),
+                            r["kind"].as_str().unwrap_or("")
+                        );
+                        for c in r["clauses"].as_array().into_iter().flatten() {
+                            let cites: Vec<String> = c["citations"]
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .map(|x| {
+                                    format!(
+                                        "{} ({})",
+                                        x["label"].as_str().unwrap_or(""),
+                                        x["tier"].as_str().unwrap_or("")
+                                    )
+                                })
+                                .collect();
+                            let flag = if c["confidence"] == "uncertain" {
+                                " [to confirm]"
+                            } else {
+                                ""
+                            };
+                            println!(
+                                "  {} ({}){flag}: {}",
+                                c["id"].as_str().unwrap_or(""),
+                                c["kind"].as_str().unwrap_or(""),
+                                c["text"].as_str().unwrap_or("")
+                            );
+                            println!("      {}", cites.join("; "));
+                        }
+                        println!();
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Test { pack } => {
+            let p = load_pack(pack.as_deref())?;
+            let results = qonys_law::scenario::run_all(&p);
+            let failed: Vec<_> = results.iter().filter(|r| !r.passed()).collect();
+            for r in &failed {
+                println!("FAIL {} ({})", r.id, r.loc);
+                for f in &r.failures {
+                    println!("     {f}");
+                }
+            }
+            println!(
+                "{} passed, {} failed",
+                results.len() - failed.len(),
+                failed.len()
+            );
+            Ok(if failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        RulesCommand::Schema { out } => {
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("cannot create {}", out.display()))?;
+            for (name, schema) in schemas() {
+                let path = out.join(name);
+                std::fs::write(&path, schema)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                println!("wrote {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The JSON Schemas qonys publishes, as `(file name, text)`.
+pub fn schemas() -> Vec<(&'static str, String)> {
+    use qonys_law::pack::source::*;
+    let s = |v: schemars::Schema| serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
+    vec![
+        (
+            "rulepack-pack.schema.json",
+            s(schemars::schema_for!(PackFile)),
+        ),
+        (
+            "rulepack-facts.schema.json",
+            s(schemars::schema_for!(FactsFile)),
+        ),
+        (
+            "rulepack-parameters.schema.json",
+            s(schemars::schema_for!(ParametersFile)),
+        ),
+        (
+            "rulepack-derived.schema.json",
+            s(schemars::schema_for!(DerivedFile)),
+        ),
+        (
+            "rulepack-route.schema.json",
+            s(schemars::schema_for!(RouteFile)),
+        ),
+        (
+            "rulepack-warnings.schema.json",
+            s(schemars::schema_for!(WarningsFile)),
+        ),
+        (
+            "rulepack-countries.schema.json",
+            s(schemars::schema_for!(CountriesFile)),
+        ),
+        (
+            "rulepack-scenarios.schema.json",
+            s(schemars::schema_for!(ScenarioFile)),
+        ),
+        (
+            "assessment.schema.json",
+            s(schemars::schema_for!(AssessmentReport)),
+        ),
+    ]
+}
+
+fn rule_list(p: &qonys_law::Pack, lang: Lang) -> Vec<serde_json::Value> {
+    use serde_json::json;
+    let cites = |pv: &qonys_law::pack::Provenance| -> Vec<serde_json::Value> {
+        pv.cites
+            .iter()
+            .map(|c| {
+                let act = c.act.and_then(|a| p.act(a));
+                let label = match (act, &c.article) {
+                    (Some(a), Some(ar)) => format!("{} {}, {ar}", a.title.get(lang), a.reference),
+                    (Some(a), None) => format!("{} {}", a.title.get(lang), a.reference),
+                    (None, _) => c.url.clone(),
+                };
+                json!({"label": label, "article": c.article, "url": c.url, "tier": format!("{:?}", c.tier)})
+            })
+            .collect()
+    };
+    let conf = |pv: &qonys_law::pack::Provenance| {
+        if pv.is_uncertain() {
+            "uncertain"
+        } else {
+            "confirmed"
+        }
+    };
+    p.routes
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "name": r.name.get(lang),
+                "kind": r.kind,
+                "effective": {"from": r.effective.from.map(|d| d.to_string()), "until": r.effective.until.map(|d| d.to_string())},
+                "confidence": conf(&r.provenance),
+                "citations": cites(&r.provenance),
+                "clauses": r.clauses.iter().map(|c| json!({
+                    "id": c.id,
+                    "kind": c.kind,
+                    "text": c.text.get(lang),
+                    "confidence": conf(&c.provenance),
+                    "reviewed": c.provenance.reviewed.to_string(),
+                    "effective": {"from": c.effective.from.map(|d| d.to_string()), "until": c.effective.until.map(|d| d.to_string())},
+                    "citations": cites(&c.provenance),
+                    "exceptions": c.exceptions.iter().map(|e| json!({
+                        "id": e.id, "text": e.text.get(lang), "confidence": conf(&e.provenance), "citations": cites(&e.provenance)
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,650 @@
+//! The rule-pack file format, as written by rule maintainers: the serde/schemars types that
+//! TOML files deserialize into, before validation and compilation. These types are the
+//! format's single definition — the JSON Schema editors use (`schemas/rulepack.schema.json`)
+//! is generated from them — so every field here is documented for pack authors.
+
+use std::collections::BTreeMap;
+
+use qonys_time::Date;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A date written as a TOML local date (`2024-11-18`) or an ISO string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PackDate(pub Date);
+
+impl<'de> Deserialize<'de> for PackDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PackDate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a date such as 2024-11-18")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<PackDate, E> {
+                Date::parse(v).map(PackDate).map_err(E::custom)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<PackDate, A::Error> {
+                let dt = toml::value::Datetime::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(map),
+                )?;
+                date_from_toml(&dt)
+                    .map(PackDate)
+                    .map_err(serde::de::Error::custom)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// Converts a TOML date (not a date-time) into a [`Date`].
+pub fn date_from_toml(dt: &toml::value::Datetime) -> Result<Date, String> {
+    match (dt.date, dt.time, dt.offset) {
+        (Some(d), None, None) => {
+            Date::from_ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+                .ok_or_else(|| format!("{dt} is not a real calendar day"))
+        }
+        _ => Err(format!(
+            "expected a plain date such as 2024-11-18, found {dt}"
+        )),
+    }
+}
+
+/// Text in every language the pack declares: `{ en = "…", ru = "…", kk = "…" }`.
+pub type TextSrc = BTreeMap<String, String>;
+
+/// An expression in the pack's condition language, kept with its position in the file.
+pub type ExprSrc = Spanned<String>;
+
+/// How reliable a clause or value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Read in an official or legal-text source and consistent with the others.
+    Confirmed,
+    /// Thin, conflicting, outdated or only partly seen: users are told to confirm it.
+    Uncertain,
+}
+
+/// Reliability tier of a source address.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema, serde::Serialize,
+)]
+pub enum Tier {
+    /// Official: adilet.zan.kz, egov.kz, gov.kz, ministries, HCCH, the depositary.
+    A,
+    /// Mirror of legal text.
+    B,
+    /// News outlet, law firm, university page.
+    C,
+    /// Aggregator or low-reliability guide.
+    D,
+}
+
+/// One place a rule was read: an act and article, at an address, with the source's tier.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CitationSrc {
+    /// Key of an `[[act]]` in `pack.toml`, when the citation is to a legal act.
+    #[serde(default)]
+    pub act: Option<String>,
+    /// Pinpoint within the act: `art. 7`, `art. 28(2)(4)`, `Annex 1 cl. 31`.
+    #[serde(default)]
+    pub article: Option<String>,
+    /// Address where the text was read.
+    pub url: String,
+    /// Reliability tier of that address.
+    pub tier: Tier,
+    /// Date the source itself states, if any.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub src_date: Option<PackDate>,
+    /// Short note on what this source says or lacks.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A period during which a clause, route or value is in force. Both ends inclusive; an
+/// absent end is open.
+#[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodSrc {
+    /// First day in force.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub from: Option<PackDate>,
+    /// Last day in force.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub until: Option<PackDate>,
+}
+
+/// `pack.toml`: identity of the pack and the register of legal acts it cites.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackFile {
+    /// The pack itself.
+    pub pack: PackMetaSrc,
+    /// Legal acts cited by `act = "…"` in citations.
+    #[serde(default)]
+    pub act: Vec<ActSrc>,
+}
+
+/// Identity of a rule pack.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackMetaSrc {
+    /// Short identifier (`kz`).
+    pub id: String,
+    /// Version, changed with every reviewed change of the data (`2026.11.1`).
+    pub version: String,
+    /// Title shown to users.
+    pub title: TextSrc,
+    /// ISO 3166 code of the jurisdiction.
+    pub jurisdiction: String,
+    /// Languages every text must be given in; the first is the fallback.
+    pub languages: Vec<String>,
+    /// When the pack as a whole was last reviewed.
+    #[schemars(with = "String")]
+    pub reviewed: PackDate,
+    /// Shown with every result: guidance, not legal representation.
+    pub disclaimer: TextSrc,
+}
+
+/// A legal act in the register.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActSrc {
+    /// Key used by citations.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Title in every language.
+    pub title: TextSrc,
+    /// Number and date as written (`No. 477-IV of 22 Jul 2011`).
+    pub reference: String,
+    /// Official address of the text.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// `facts.toml`: what the engine may know about a person.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FactsFile {
+    /// Declared facts.
+    pub fact: Vec<FactSrc>,
+}
+
+/// The type of a fact's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FactTypeSrc {
+    /// Yes or no.
+    Bool,
+    /// One of `options`.
+    Enum,
+    /// Any number of `options` (multi-select).
+    Set,
+    /// A whole number (`min`/`max` optional).
+    Integer,
+    /// A number.
+    Number,
+    /// An amount in `currency`.
+    Money,
+    /// A calendar date.
+    Date,
+    /// A country, by ISO 3166-1 alpha-2 code.
+    Country,
+}
+
+/// A fact the engine can reason about and the interview can ask.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FactSrc {
+    /// Identifier used in expressions and case files (`snake_case`).
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Value type.
+    #[serde(rename = "type")]
+    pub kind: FactTypeSrc,
+    /// Short noun phrase used in explanations ("monthly income from abroad").
+    pub label: TextSrc,
+    /// The question put to the applicant.
+    pub question: TextSrc,
+    /// Optional help shown under the question.
+    #[serde(default)]
+    pub help: Option<TextSrc>,
+    /// Choices for `enum` and `set` facts.
+    #[serde(default)]
+    pub options: Vec<OptionSrc>,
+    /// Currency of a `money` fact (`KZT`, `USD`).
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// Smallest accepted value of a number.
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// Largest accepted value of a number.
+    #[serde(default)]
+    pub max: Option<f64>,
+    /// Interview priority: among facts that decide the same number of open routes, the one
+    /// with the higher weight is asked first. Default 10.
+    #[serde(default)]
+    pub ask_weight: Option<u32>,
+    /// Who usually knows the answer (applicant, sponsor, employer, institution).
+    #[serde(default)]
+    pub answered_by: Option<String>,
+}
+
+/// One choice of an `enum` or `set` fact.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OptionSrc {
+    /// Identifier used in expressions and case files.
+    pub id: String,
+    /// Label in every language.
+    pub label: TextSrc,
+}
+
+/// `parameters.toml`: dated values.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParametersFile {
+    /// Declared parameters.
+    pub parameter: Vec<ParameterSrc>,
+}
+
+/// Unit of a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamUnitSrc {
+    /// An amount in `currency`.
+    Money,
+    /// A plain number (a multiplier, a count of MCI).
+    Number,
+    /// A number of days.
+    Days,
+    /// A number of months.
+    Months,
+    /// A number of years.
+    Years,
+}
+
+/// A parameter whose value depends on the date.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterSrc {
+    /// Identifier, used as `param.ID` in expressions.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Description in every language.
+    pub label: TextSrc,
+    /// Unit.
+    pub unit: ParamUnitSrc,
+    /// Currency of a money parameter.
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// Values, in date order; each holds from its `from` until the day before the next
+    /// row's `from` (the last until `until`, or open). No gaps are allowed.
+    pub value: Vec<ParamValueSrc>,
+    /// Last day the parameter exists, if it ends.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub until: Option<PackDate>,
+}
+
+/// A parameter's value from a date.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParamValueSrc {
+    /// First day this value holds.
+    #[schemars(with = "String")]
+    pub from: PackDate,
+    /// The value. Omit it and set `unknown = true` where the sources do not give it:
+    /// the engine then reports the dependent clauses as needing information.
+    #[serde(default)]
+    pub value: Option<f64>,
+    /// The value for this period is not known.
+    #[serde(default)]
+    pub unknown: bool,
+    /// Where the rule was read (at least one entry).
+    pub cite: Vec<CitationSrc>,
+    /// Confirmed or uncertain.
+    pub confidence: Confidence,
+    /// For uncertain items: one sentence per language saying what must be confirmed.
+    #[serde(default)]
+    pub uncertainty: Option<TextSrc>,
+    /// When a maintainer last checked this item against its sources.
+    #[schemars(with = "String")]
+    pub reviewed: PackDate,
+}
+
+/// `derived.toml`: named expressions, reusable in clauses (`eaeu_citizen`, `age`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DerivedFile {
+    /// Declared derived facts.
+    pub derived: Vec<DerivedSrc>,
+}
+
+/// A named expression.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DerivedSrc {
+    /// Identifier, used like a fact in expressions.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Short noun phrase for explanations.
+    pub label: TextSrc,
+    /// Its definition.
+    #[schemars(with = "String")]
+    pub expr: ExprSrc,
+    /// Where the definition was read, when it encodes law (empty for pure conveniences
+    /// such as `age`).
+    #[serde(default)]
+    pub cite: Vec<CitationSrc>,
+    /// Confirmed or uncertain (default confirmed).
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
+    /// For uncertain definitions: what must be confirmed.
+    #[serde(default)]
+    pub uncertainty: Option<TextSrc>,
+    /// When a maintainer last checked the definition.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub reviewed: Option<PackDate>,
+}
+
+/// `routes/*.toml`: one route per file.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteFile {
+    /// The route.
+    pub route: RouteSrc,
+    /// Its clauses, in the order they are explained.
+    #[serde(default)]
+    pub clause: Vec<ClauseSrc>,
+}
+
+/// What a route is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteKindSrc {
+    /// A temporary stay for a purpose.
+    Temporary,
+    /// Permanent residence.
+    Permanent,
+    /// Short visa-free stay rules every case touches (not a residence route; not ranked).
+    ShortStay,
+}
+
+/// A legal route to residence.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteSrc {
+    /// Stable identifier (`work`, `family_reunification`, …).
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Temporary, permanent or short stay.
+    pub kind: RouteKindSrc,
+    /// Name in every language.
+    pub name: TextSrc,
+    /// One sentence: what the route is and whom it serves.
+    pub summary: TextSrc,
+    /// The visa and permit the route gives (`C3 work visa, then a temporary residence permit`).
+    pub permit: TextSrc,
+    /// Whether holding this status can lead to permanent residence: `direct`, `indirect`
+    /// (through another route), or `no`.
+    pub path_to_permanent: PathToPermanentSrc,
+    /// Ranking among routes with the same verdict (higher first).
+    #[serde(default)]
+    pub priority: i32,
+    /// When the route exists.
+    #[serde(default)]
+    pub effective: PeriodSrc,
+    /// Where the rule was read (at least one entry).
+    pub cite: Vec<CitationSrc>,
+    /// Confirmed or uncertain.
+    pub confidence: Confidence,
+    /// For uncertain items: one sentence per language saying what must be confirmed.
+    #[serde(default)]
+    pub uncertainty: Option<TextSrc>,
+    /// When a maintainer last checked this item against its sources.
+    #[schemars(with = "String")]
+    pub reviewed: PackDate,
+}
+
+/// Whether a route leads to permanent residence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PathToPermanentSrc {
+    /// The status itself is a ground to apply for permanent residence.
+    Direct,
+    /// Only through another route.
+    Indirect,
+    /// No path.
+    No,
+}
+
+/// How a clause affects its route's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClauseKindSrc {
+    /// Must hold for the route to fit; false makes the route not fit.
+    Eligibility,
+    /// A step by the applicant, a sponsor or an institution that must be done before or
+    /// soon after filing; while not done the route fits with conditions.
+    Step,
+    /// An honesty or risk warning, shown when `triggers` is true; never changes the verdict.
+    Warning,
+}
+
+/// A clause: a general rule with its exceptions.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClauseSrc {
+    /// Stable identifier, prefixed with the route id (`work.permit`).
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Eligibility, step or warning.
+    pub kind: ClauseKindSrc,
+    /// The rule stated in one sentence, in every language. May use `{name}` placeholders
+    /// defined in `values`.
+    pub text: TextSrc,
+    /// The clause only applies when this holds (otherwise it is "not applicable").
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub applies_when: Option<ExprSrc>,
+    /// The condition that satisfies the clause (eligibility and step clauses).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub rule: Option<ExprSrc>,
+    /// The condition that raises the warning (warning clauses).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub triggers: Option<ExprSrc>,
+    /// What the person can do when the clause is not met, in every language.
+    #[serde(default)]
+    pub fix: Option<TextSrc>,
+    /// Named expressions whose values can be shown in `text` as `{name}`.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub values: BTreeMap<String, ExprSrc>,
+    /// When the clause is in force (outside it, it does not apply).
+    #[serde(default)]
+    pub effective: PeriodSrc,
+    /// Exceptions: when one holds, the clause is satisfied whatever `rule` says.
+    #[serde(default)]
+    pub exception: Vec<ExceptionSrc>,
+    /// Where the rule was read (at least one entry).
+    pub cite: Vec<CitationSrc>,
+    /// Confirmed or uncertain.
+    pub confidence: Confidence,
+    /// For uncertain items: one sentence per language saying what must be confirmed.
+    #[serde(default)]
+    pub uncertainty: Option<TextSrc>,
+    /// When a maintainer last checked this item against its sources.
+    #[schemars(with = "String")]
+    pub reviewed: PackDate,
+}
+
+/// An exception to a clause, with its own citation.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExceptionSrc {
+    /// Stable identifier (`pr.solvency.kandas`).
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// The exception stated in one sentence, in every language.
+    pub text: TextSrc,
+    /// When it holds.
+    #[schemars(with = "String")]
+    pub when: ExprSrc,
+    /// When the exception is in force.
+    #[serde(default)]
+    pub effective: PeriodSrc,
+    /// Where the rule was read (at least one entry).
+    pub cite: Vec<CitationSrc>,
+    /// Confirmed or uncertain.
+    pub confidence: Confidence,
+    /// For uncertain items: one sentence per language saying what must be confirmed.
+    #[serde(default)]
+    pub uncertainty: Option<TextSrc>,
+    /// When a maintainer last checked this item against its sources.
+    #[schemars(with = "String")]
+    pub reviewed: PackDate,
+}
+
+/// `warnings.toml`: warnings about the case as a whole (route honesty).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WarningsFile {
+    /// Declared warnings.
+    pub warning: Vec<WarningSrc>,
+}
+
+/// A case-level warning.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WarningSrc {
+    /// Stable identifier (`honesty.no_purpose`).
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// The warning in every language.
+    pub text: TextSrc,
+    /// When it is raised.
+    #[schemars(with = "String")]
+    pub triggers: ExprSrc,
+    /// What to do about it.
+    #[serde(default)]
+    pub fix: Option<TextSrc>,
+    /// When the warning's rule is in force.
+    #[serde(default)]
+    pub effective: PeriodSrc,
+    /// Where the rule was read (at least one entry).
+    pub cite: Vec<CitationSrc>,
+    /// Confirmed or uncertain.
+    pub confidence: Confidence,
+    /// For uncertain items: one sentence per language saying what must be confirmed.
+    #[serde(default)]
+    pub uncertainty: Option<TextSrc>,
+    /// When a maintainer last checked this item against its sources.
+    #[schemars(with = "String")]
+    pub reviewed: PackDate,
+}
+
+/// `tests/*.toml`: scenario tests, run by `qonys rules test` and `cargo test`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// The scenarios.
+    pub scenario: Vec<ScenarioSrc>,
+}
+
+/// One scenario: facts in, verdicts and key reasons out.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSrc {
+    /// Stable identifier.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// What situation it describes.
+    pub description: String,
+    /// Date the rules are applied at.
+    #[schemars(with = "String")]
+    pub as_of: PackDate,
+    /// The facts, as in a case file's `[facts]` table.
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
+    pub facts: toml::Table,
+    /// Expected verdict per route id: `fits`, `fits_with_conditions`, `needs_information`,
+    /// `does_not_fit`. Routes not named are not checked.
+    pub expect: BTreeMap<String, String>,
+    /// Per route: clause or exception ids that must appear among the route's decisive
+    /// reasons (failed clauses, applied exceptions, open steps, undecided clauses).
+    #[serde(default)]
+    pub expect_reasons: BTreeMap<String, Vec<String>>,
+    /// Per route: facts that must be named as deciding it.
+    #[serde(default)]
+    pub expect_missing: BTreeMap<String, Vec<String>>,
+    /// Warning ids (route warning clauses or case warnings) that must be raised.
+    #[serde(default)]
+    pub expect_warnings: Vec<String>,
+    /// Warning ids that must not be raised.
+    #[serde(default)]
+    pub expect_no_warnings: Vec<String>,
+}
+
+/// `data/countries.toml`: countries with their names, and named groups of countries.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CountriesFile {
+    /// When the table was last reviewed.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub reviewed: Option<PackDate>,
+    /// Countries.
+    pub country: Vec<CountrySrc>,
+    /// Groups (EAEU, simplified-citizenship treaty states, …).
+    #[serde(default)]
+    pub group: Vec<GroupSrc>,
+}
+
+/// A country.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CountrySrc {
+    /// ISO 3166-1 alpha-2 code.
+    #[schemars(with = "String")]
+    pub code: Spanned<String>,
+    /// ISO 3166-1 alpha-3 code.
+    pub alpha3: String,
+    /// Code in passports' machine-readable zone where it differs from alpha-3 (`D`).
+    #[serde(default)]
+    pub mrz: Option<String>,
+    /// Name in every language.
+    pub name: TextSrc,
+}
+
+/// A named group of countries.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSrc {
+    /// Identifier, used as `group.ID` in expressions.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Name in every language.
+    pub name: TextSrc,
+    /// Alpha-2 codes of the members.
+    pub members: Vec<String>,
+    /// Where membership was read.
+    pub cite: Vec<CitationSrc>,
+    /// Confirmed or uncertain.
+    pub confidence: Confidence,
+    /// What must be confirmed.
+    #[serde(default)]
+    pub uncertainty: Option<TextSrc>,
+    /// Last review.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub reviewed: Option<PackDate>,
+}
