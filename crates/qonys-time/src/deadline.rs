@@ -138,7 +138,7 @@ pub enum SkipReason {
 /// One step of the explanation of a due date. Date ranges (`from`, `to`) are always
 /// chronological (`from <= to`), also when counting backwards.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case", tag = "step")]
+#[serde(rename_all = "snake_case")]
 pub enum Step {
     /// The anchor date.
     Start(Date),
@@ -206,6 +206,11 @@ pub struct Computation {
     pub steps: Vec<Step>,
 }
 
+/// Longest working-day span [`compute`] accepts (about 40 years of working days). Statutory
+/// working-day periods are a few days or weeks; the bound keeps the day-by-day walk and its
+/// explanation small whatever the input.
+pub const MAX_WORKING_DAYS: u32 = 10_000;
+
 /// Why a deadline could not be computed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DeadlineError {
@@ -221,6 +226,9 @@ pub enum DeadlineError {
         /// Forward or backward.
         direction: Direction,
     },
+    /// A working-day span longer than [`MAX_WORKING_DAYS`].
+    #[error("{0} working days is longer than the {MAX_WORKING_DAYS} working days supported")]
+    TooManyWorkingDays(u32),
 }
 
 /// Computes the due date `span` [`Direction::After`] or [`Direction::Before`] `anchor`, applying
@@ -242,6 +250,9 @@ pub fn compute(
     let mut walk = Walk::new(calendar);
     let sign = direction.sign();
     let raw = match span.unit {
+        Unit::WorkingDays if span.amount > MAX_WORKING_DAYS => {
+            return Err(DeadlineError::TooManyWorkingDays(span.amount));
+        }
         Unit::WorkingDays => {
             let mut day = anchor;
             let mut counted = 0u32;
@@ -660,6 +671,28 @@ mod tests {
     }
 
     #[test]
+    fn computation_serializes_for_renderers() {
+        let c = compute(
+            d("2026-03-20"),
+            Span::working_days(1),
+            Direction::After,
+            Roll::None,
+            &kz_calendar(),
+        )
+        .unwrap();
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["due"], "2026-03-26");
+        assert_eq!(json["span"]["unit"], "working_days");
+        assert_eq!(json["steps"][0]["start"], "2026-03-20");
+        assert_eq!(json["steps"][1]["skipped"]["reason"]["kind"], "weekend");
+        assert_eq!(
+            json["steps"][2]["skipped"]["reason"]["name_key"],
+            "holiday.nauryz"
+        );
+        assert_eq!(json["steps"][4]["due"], "2026-03-26");
+    }
+
+    #[test]
     fn address_change_five_working_days_over_the_cancelled_constitution_day() {
         let cal = kz_calendar();
         // Fri 28 Aug 2026 + 5 working days: Mon 31 Aug is a working day again (uncertain).
@@ -843,6 +876,20 @@ mod tests {
             for dir in [Direction::After, Direction::Before] {
                 assert!(compute(d("2026-01-01"), span, dir, Roll::NextWorkingDay, &cal).is_err());
             }
+            let longest = Span {
+                amount: MAX_WORKING_DAYS,
+                unit: Unit::WorkingDays,
+            };
+            assert!(compute(d("2026-01-01"), longest, Direction::After, Roll::None, &cal).is_ok());
+            assert_eq!(
+                compute(end, longest, Direction::After, Roll::None, &cal),
+                Err(DeadlineError::OutOfRange {
+                    anchor: end,
+                    amount: MAX_WORKING_DAYS,
+                    unit: Unit::WorkingDays,
+                    direction: Direction::After
+                })
+            );
             let one = Span { amount: 1, unit };
             assert!(compute(end, one, Direction::After, Roll::None, &cal).is_err());
         }
@@ -914,8 +961,7 @@ mod tests {
         fn compute_never_panics(a in -3_700_000i32..3_000_000, amount in any::<u32>(), unit in 0u8..4, fwd in any::<bool>(), roll in 0u8..3) {
             let cal = kz_calendar();
             let unit = [Unit::CalendarDays, Unit::WorkingDays, Unit::Months, Unit::Years][usize::from(unit)];
-            // Keep working-day walks short enough for a test run; the u32::MAX case is above.
-            let amount = if unit == Unit::WorkingDays { amount % 5_000 } else { amount };
+            let amount = if unit == Unit::WorkingDays && amount % 2 == 0 { amount % (MAX_WORKING_DAYS + 2) } else { amount };
             let roll = [Roll::None, Roll::NextWorkingDay, Roll::PreviousWorkingDay][usize::from(roll)];
             let dir = if fwd { Direction::After } else { Direction::Before };
             if let Ok(c) = compute(Date::from_day_number(a), Span { amount, unit }, dir, roll, &cal) {
