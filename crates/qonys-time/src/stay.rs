@@ -22,6 +22,9 @@
 use crate::Date;
 
 /// One stay in the country: entered on `entry`, left on `exit` (`None` = still there).
+///
+/// Both the entry day and the exit day count as days of stay — the practice reading, **to be
+/// confirmed** against the official text (see the module documentation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Stay {
     /// The day the border was crossed inward (counts as a day of stay).
