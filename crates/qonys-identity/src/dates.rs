@@ -388,7 +388,8 @@ pub fn parse_document_date(text: &str) -> Result<DocumentDate, DocumentDateError
                 .unwrap_or(single)
                 .trim_end_matches('.');
             if digits.contains(char::is_alphabetic) {
-                parse_words(single, original)
+                // "21-MAR-2026", "21.mar.2026": separators around a month name.
+                parse_words(&single.replace(['-', '.'], " "), original)
             } else {
                 parse_numeric(digits, original)
             }
@@ -445,6 +446,7 @@ mod tests {
             "2026 жылғы 21 наурыздағы",
             "21 MAR/MARS 2026",
             "  21 MARCH 2026  ",
+            "21-Mar-2026",
         ] {
             let d = read(s);
             assert_eq!(d.date, expected, "{s}");

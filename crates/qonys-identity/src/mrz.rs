@@ -814,8 +814,33 @@ pub struct MrzMismatch {
 /// A name in the form the MRZ would print it: Latin capitals (Cyrillic through the ICAO
 /// table, diacritics removed), words separated by `<`, apostrophes dropped.
 pub fn mrz_name_form(name: &str) -> String {
-    let latin = translit::transliterate(name, System::Icao9303);
-    let folded = translit::fold_to_ascii_upper(&latin);
+    to_mrz_words(&translit::fold_to_ascii_upper(&translit::transliterate(
+        name,
+        System::Icao9303,
+    )))
+}
+
+/// Every form an issuing state may have printed `name` in: Cyrillic through each
+/// transliteration system (Russian passports before 2014 used the 1997 system), Latin
+/// diacritics dropped (`MULLER`) or expanded as ICAO Doc 9303 Part 3 allows (`MUELLER`).
+pub fn mrz_name_forms(name: &str) -> Vec<String> {
+    let mut forms: Vec<String> = Vec::new();
+    for system in System::ALL {
+        let latin = translit::transliterate(name, system);
+        for folded in [
+            translit::fold_to_ascii_upper(&latin),
+            translit::fold_to_ascii_upper_expanding(&latin),
+        ] {
+            let form = to_mrz_words(&folded);
+            if !forms.contains(&form) {
+                forms.push(form);
+            }
+        }
+    }
+    forms
+}
+
+fn to_mrz_words(folded: &str) -> String {
     folded
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '\'' && c != '’')
         .map(|w| w.replace(['\'', '’'], ""))
@@ -831,8 +856,9 @@ fn names_agree(mrz: &str, stated: &str, field_full: bool) -> bool {
 
 impl Mrz {
     /// Compares the zone with what another document states. Names are compared in MRZ
-    /// form (a Cyrillic name through the ICAO table); a name cut short because the MRZ
-    /// name field is full is not a mismatch. Dates, sex and nationality must be equal;
+    /// form, accepting any form in [`mrz_name_forms`] (a Cyrillic name through any of the
+    /// transliteration systems, Latin diacritics dropped or expanded); a name cut short
+    /// because the MRZ name field is full is not a mismatch. Dates, sex and nationality must be equal;
     /// a stated sex of [`Sex::Unspecified`] matches anything.
     pub fn compare(&self, stated: &StatedIdentity) -> Vec<MrzMismatch> {
         let mut out = Vec::new();
@@ -854,13 +880,12 @@ impl Mrz {
         let mrz_surname = mrz_name_form(&self.surname);
         let mrz_given = mrz_name_form(&self.given_names);
         if let Some(s) = &stated.surname {
-            let stated_form = mrz_name_form(s);
             // The surname is cut only if nothing of the given names fits after it.
-            if !names_agree(
-                &mrz_surname,
-                &stated_form,
-                field_full && mrz_given.is_empty(),
-            ) {
+            let full = field_full && mrz_given.is_empty();
+            if !mrz_name_forms(s)
+                .iter()
+                .any(|f| names_agree(&mrz_surname, f, full))
+            {
                 out.push(MrzMismatch {
                     field: MrzField::Surname,
                     in_mrz: mrz_surname.clone(),
@@ -868,15 +893,16 @@ impl Mrz {
                 });
             }
         }
-        if let Some(g) = &stated.given_names {
-            let stated_form = mrz_name_form(g);
-            if !names_agree(&mrz_given, &stated_form, field_full) {
-                out.push(MrzMismatch {
-                    field: MrzField::GivenNames,
-                    in_mrz: mrz_given.clone(),
-                    stated: g.clone(),
-                });
-            }
+        if let Some(g) = &stated.given_names
+            && !mrz_name_forms(g)
+                .iter()
+                .any(|f| names_agree(&mrz_given, f, field_full))
+        {
+            out.push(MrzMismatch {
+                field: MrzField::GivenNames,
+                in_mrz: mrz_given.clone(),
+                stated: g.clone(),
+            });
         }
         if let Some(d) = stated.birth_date
             && self.birth_date != Some(d)
@@ -1233,6 +1259,26 @@ mod tests {
             ..StatedIdentity::default()
         };
         assert_eq!(m.compare(&stated), vec![]);
+    }
+
+    #[test]
+    fn compare_accepts_older_systems_and_expanded_umlauts() {
+        let mut m = Mrz::parse_lines(&TD3, day(REF)).unwrap();
+        m.surname = "MUELLER".into();
+        m.given_names = "YURIY".into();
+        let stated = StatedIdentity {
+            surname: Some("Müller".into()),
+            given_names: Some("Юрий".into()),
+            ..StatedIdentity::default()
+        };
+        assert_eq!(m.compare(&stated), vec![]);
+        let stated = StatedIdentity {
+            surname: Some("Muller".into()),
+            given_names: Some("Юлий".into()),
+            ..StatedIdentity::default()
+        };
+        let fields: Vec<_> = m.compare(&stated).into_iter().map(|x| x.field).collect();
+        assert_eq!(fields, vec![MrzField::Surname, MrzField::GivenNames]);
     }
 
     #[test]

@@ -524,7 +524,7 @@ const EQUIVALENT_SPELLINGS: &[&[&str]] = &[
     &["TS", "CZ", "C", "TZ"],
     &["CH", "TCH"],
     &["SH", "SCH"],
-    &["IU", "YU", "JU", "U"],
+    &["IU", "YU", "JU"],
     &["IA", "YA", "JA"],
     &["II", "IY", "IJ", "YI", "I", "Y", "J"],
     &["E", "YE", "IE", "JE", "YO", "IO", "JO"],
@@ -637,7 +637,11 @@ fn compare_part(reference: &str, other: &str, surname: bool) -> PartMatch {
         translit::fold_to_ascii_upper(reference),
         translit::fold_to_ascii_upper(other),
     );
-    if same_script && rf == of {
+    let (re, oe) = (
+        translit::fold_to_ascii_upper_expanding(reference),
+        translit::fold_to_ascii_upper_expanding(other),
+    );
+    if same_script && (rf == of || re == oe || re == of || oe == rf) {
         return PartMatch::Variant(
             FindingKind::Diacritics,
             vec![],
@@ -1210,6 +1214,10 @@ mod tests {
     fn diacritics_hyphens_apostrophes() {
         assert_eq!(
             kinds(&cmp("MULLER", "Müller")),
+            vec![FindingKind::Diacritics]
+        );
+        assert_eq!(
+            kinds(&cmp("MUELLER", "Müller")),
             vec![FindingKind::Diacritics]
         );
         assert_eq!(

@@ -358,6 +358,34 @@ pub fn fold_to_ascii_upper(text: &str) -> String {
     out
 }
 
+/// Letters that ICAO Doc 9303 Part 3 also allows to be written as two letters, and the
+/// German/Scandinavian expansions used for them (`Müller` → `MUELLER`).
+const EXPANSIONS: &[(char, &str)] = &[
+    ('Ä', "AE"),
+    ('ä', "AE"),
+    ('Ö', "OE"),
+    ('ö', "OE"),
+    ('Ü', "UE"),
+    ('ü', "UE"),
+    ('Å', "AA"),
+    ('å', "AA"),
+    ('Ø', "OE"),
+    ('ø', "OE"),
+];
+
+/// Like [`fold_to_ascii_upper`], but with `Ä Ö Ü Å Ø` expanded to `AE OE UE AA OE` as
+/// German and Scandinavian passports print them: `Müller` → `MUELLER`.
+pub fn fold_to_ascii_upper_expanding(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    for c in text.nfc() {
+        match EXPANSIONS.iter().find(|(e, _)| *e == c) {
+            Some((_, plain)) => out.push_str(plain),
+            None => out.push_str(&fold_to_ascii_upper(c.encode_utf8(&mut [0; 4]))),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,6 +543,11 @@ mod tests {
         assert_eq!(fold_to_ascii_upper("Äūezov"), "AUEZOV");
         assert_eq!(fold_to_ascii_upper("Øresund Straße"), "ORESUND STRASSE");
         assert_eq!(fold_to_ascii_upper("ﬁ"), "FI");
+        assert_eq!(
+            fold_to_ascii_upper_expanding("Müller Åsa Zoë"),
+            "MUELLER AASA ZOE"
+        );
+        assert_eq!(fold_to_ascii_upper_expanding("Mu\u{308}ller"), "MUELLER");
     }
 
     proptest! {
@@ -527,6 +560,7 @@ mod tests {
             let _ = variants(&text);
             let _ = script_of(&text);
             let _ = fold_to_ascii_upper(&text);
+            let _ = fold_to_ascii_upper_expanding(&text);
         }
 
         #[test]
