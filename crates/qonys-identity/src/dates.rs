@@ -566,12 +566,12 @@ mod tests {
 
     proptest! {
         #[test]
-        fn document_dates_never_panic(text in "\\PC{0,70}") {
+        fn document_dates_never_panics(text in "\\PC{0,70}") {
             let _ = parse_document_date(&text);
         }
 
         #[test]
-        fn document_dates_never_panic_on_date_like_text(text in "[0-9./\\- ]{0,20}( [a-zа-яәқңұүі.]{0,9})?( [0-9г.]{0,6})?") {
+        fn document_dates_never_panics_on_date_like_text(text in "[0-9./\\- ]{0,20}( [a-zа-яәқңұүі.]{0,9})?( [0-9г.]{0,6})?") {
             let _ = parse_document_date(&text);
         }
 

@@ -135,6 +135,31 @@ pub struct CheckDigitResult {
     pub column: usize,
 }
 
+impl fmt::Display for CheckDigitResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.field {
+            CheckedField::DocumentNumber => "document number",
+            CheckedField::BirthDate => "date of birth",
+            CheckedField::ExpiryDate => "date of expiry",
+            CheckedField::OptionalData => "optional data",
+            CheckedField::Composite => "composite",
+        };
+        if self.ok {
+            write!(
+                f,
+                "line {}, column {}: {what} check digit {} is correct",
+                self.line, self.column, self.found
+            )
+        } else {
+            write!(
+                f,
+                "line {}, column {}: {what} check digit is {:?}, expected {:?}",
+                self.line, self.column, self.found, self.expected
+            )
+        }
+    }
+}
+
 /// Something in a field that was read but does not make sense (an impossible date, an
 /// unknown sex code). The zone is still returned; the field is `None` or `Unspecified`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -1061,6 +1086,13 @@ mod tests {
         let c = &m.checks[0];
         assert_eq!((c.line, c.column, c.found), (2, 10, '6'));
         assert_ne!(c.expected, '6');
+        assert_eq!(
+            c.to_string(),
+            format!(
+                "line 2, column 10: document number check digit is '6', expected '{}'",
+                c.expected
+            )
+        );
     }
 
     #[test]
