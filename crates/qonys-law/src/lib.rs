@@ -8,6 +8,7 @@
 pub mod bundled;
 pub mod case;
 pub mod engine;
+pub mod interview;
 pub mod pack;
 pub mod scenario;
 
