@@ -25,7 +25,10 @@ fuzz_target!(|data: &[u8]| {
     });
     let rendered = mrz.to_lines().join("\n");
     let again = Mrz::parse(&rendered, reference).expect("a rendered MRZ parses");
-    assert!(again.checks_ok(), "rendered MRZ has bad check digits: {rendered}");
+    assert!(
+        again.checks_ok(),
+        "rendered MRZ has bad check digits: {rendered}"
+    );
     assert_eq!(again.surname, mrz.surname, "{rendered}");
     assert_eq!(again.given_names, mrz.given_names, "{rendered}");
     assert_eq!(again.document_number, mrz.document_number, "{rendered}");

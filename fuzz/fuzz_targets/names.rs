@@ -26,6 +26,11 @@ fuzz_target!(|data: &[u8]| {
     let _ = compare_strings(a, b);
     if let Ok(name) = PersonName::parse(a) {
         let same = compare(&name, &name);
-        assert!(same.findings.iter().all(|f| f.kind == qonys_identity::names::FindingKind::MixedScript), "{name:?}");
+        assert!(
+            same.findings
+                .iter()
+                .all(|f| f.kind == qonys_identity::names::FindingKind::MixedScript),
+            "{name:?}"
+        );
     }
 });

@@ -1198,6 +1198,10 @@ mod tests {
             ("TSOI", "CZOJ"),
             ("SHCHUKIN", "SCHUKIN"),
             ("KANAT", "QANAT"),
+            ("SHCHERBAKOV", "ŠČERBAKOV"),
+            ("SHCHERBAKOV", "SHHERBAKOV"),
+            ("DZHAMBUL", "JAMBUL"),
+            ("ZHENIS", "ZHENGIS"),
         ] {
             assert_eq!(
                 cmp(passport, other).verdict,
