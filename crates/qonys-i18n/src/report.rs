@@ -61,16 +61,13 @@ pub struct ClauseOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<String>,
     /// What would make the clause hold (for clauses not met or undecided), one line each.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub what_would_change: Vec<String>,
     /// What the person can do.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
     /// Facts that would decide the clause.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deciding_facts: Vec<String>,
     /// Parameters the pack lacks for this date (no answer can decide the clause).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing_parameters: Vec<String>,
     /// Where the rule was read.
     pub citations: Vec<CitationOut>,
@@ -201,7 +198,7 @@ fn citations(pack: &Pack, p: &Provenance, lang: Lang) -> Vec<CitationOut> {
             CitationOut {
                 act: act.map(|a| a.title.get(lang).to_string()),
                 act_reference: act.map(|a| a.reference.clone()),
-                article: c.article.clone(),
+                article: c.article.as_deref().map(|x| localize_article(x, lang)),
                 url: c.url.clone(),
                 tier: format!("{:?}", c.tier),
             }
@@ -301,15 +298,28 @@ pub fn need_line(
             current,
         } => {
             let (name, ty) = subject_info(pack, lang, *subject);
-            let mut s = m.fmt(
-                lang,
-                "need-compare",
-                &[
-                    ("subject", &name),
-                    ("op", &m.get(lang, op_id(*op))),
-                    ("target", &value(pack, m, lang, *target, ty.as_ref())),
-                ],
-            );
+            let target = value(pack, m, lang, *target, ty.as_ref());
+            let mut s = match op {
+                CmpOp::Eq => m.fmt(
+                    lang,
+                    "need-compare-eq",
+                    &[("subject", &name), ("target", &target)],
+                ),
+                CmpOp::Ne => m.fmt(
+                    lang,
+                    "need-compare-ne",
+                    &[("subject", &name), ("target", &target)],
+                ),
+                _ => m.fmt(
+                    lang,
+                    "need-compare",
+                    &[
+                        ("subject", &name),
+                        ("op", &m.get(lang, op_id(*op))),
+                        ("target", &target),
+                    ],
+                ),
+            };
             if current.is_known() {
                 s.push_str(&format!(
                     " ({})",
@@ -503,9 +513,11 @@ pub fn assessment_report(
                     if cr.outcome == Outcome::Unknown {
                         clause_deciding_facts(pack, c, &env, &mut facts_here);
                         clause_param_gaps(pack, c, &env, &mut gaps);
-                        for f in &facts_here {
-                            if !deciding.contains(f) {
-                                deciding.push(*f);
+                        if r.verdict == Verdict::NeedsInformation {
+                            for f in &facts_here {
+                                if !deciding.contains(f) {
+                                    deciding.push(*f);
+                                }
                             }
                         }
                     }
@@ -538,7 +550,10 @@ pub fn assessment_report(
                 }
                 _ => None,
             };
-            if c.kind == ClauseKind::Step && cr.outcome == Outcome::NotMet {
+            if c.kind == ClauseKind::Step
+                && cr.outcome == Outcome::NotMet
+                && r.verdict != Verdict::DoesNotFit
+            {
                 conditions.push(ConfirmOut {
                     id: c.id.clone(),
                     text: c
@@ -758,7 +773,7 @@ pub fn render_text(r: &AssessmentReport, m: &Messages, lang: Lang, pack: &Pack) 
         for c in &route.clauses {
             if matches!(
                 c.outcome.as_str(),
-                "not_applicable" | "not_in_force" | "not_triggered"
+                "not_applicable" | "not_in_force" | "not_triggered" | "trigger_unknown"
             ) {
                 continue;
             }
@@ -810,10 +825,32 @@ pub fn render_text(r: &AssessmentReport, m: &Messages, lang: Lang, pack: &Pack) 
     out
 }
 
+/// An article reference in the user's language: `art. 7` → `ст. 7` / `7-бап`.
+pub fn localize_article(article: &str, lang: Lang) -> String {
+    let Some(rest) = article.strip_prefix("art. ") else {
+        return article.to_string();
+    };
+    match lang {
+        Lang::En => article.to_string(),
+        Lang::Ru => format!("ст. {rest}"),
+        Lang::Kk => {
+            let (num, tail) = rest.split_at(
+                rest.find(|c: char| !(c.is_ascii_digit() || c == '-'))
+                    .unwrap_or(rest.len()),
+            );
+            if num.is_empty() {
+                article.to_string()
+            } else {
+                format!("{num}-бап{tail}")
+            }
+        }
+    }
+}
+
 fn cite_short(c: Option<&CitationOut>, _pack: &Pack) -> String {
     match c {
         Some(c) => {
-            let head = c.act_reference.clone().or_else(|| c.act.clone());
+            let head = c.act.clone().or_else(|| c.act_reference.clone());
             match (head, &c.article) {
                 (Some(h), Some(a)) => format!("{h}, {a}; {}", c.tier),
                 (Some(h), None) => format!("{h}; {}", c.tier),
