@@ -61,6 +61,24 @@ enum Command {
         #[arg(long)]
         pack: Option<PathBuf>,
     },
+    /// A guided interview that asks only what decides the routes, then assesses them.
+    Interview {
+        /// Language of the questions (default: the resumed case's, else English).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// Go on from this case file (and save into it unless --out is given).
+        #[arg(long)]
+        resume: Option<PathBuf>,
+        /// Save the answers to this case file after every answer (`qonys assess` reads it).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Apply the rules in force on this date (YYYY-MM-DD); default: today in Kazakhstan.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Use the rule pack in this folder instead of the bundled one.
+        #[arg(long)]
+        pack: Option<PathBuf>,
+    },
     /// Work with rule packs.
     Rules {
         #[command(subcommand)]
@@ -149,6 +167,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Interview {
+            lang,
+            resume,
+            out,
+            as_of,
+            pack,
+        } => crate::interview::run(crate::interview::Options {
+            lang: lang.map(Lang::from),
+            resume,
+            out,
+            as_of,
+            pack,
+        }),
         Command::Rules { command } => rules(command),
     }
 }
