@@ -2,7 +2,7 @@
 //! question on an empty case and half-way through the richest scenario (the issue asks for
 //! at most 50 µs), "why are you asking this?", and a whole simulated interview.
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_main};
 use qonys_law::case::RawValue;
 use qonys_law::interview::session::raw_of;
 use qonys_law::interview::{Interview, Selector};
@@ -61,5 +61,9 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+mod group {
+    //! The benchmark group (`criterion_group!` generates an undocumented function).
+    #![allow(missing_docs)]
+    criterion::criterion_group!(benches, super::bench);
+}
+criterion_main!(group::benches);
