@@ -339,3 +339,79 @@ fn an_interview_with_no_input_ends_with_the_assessment() {
         "{out}"
     );
 }
+
+#[test]
+fn changing_an_answer_sets_aside_the_answers_that_stopped_mattering() {
+    let p = pack();
+    let m = Messages::new();
+    let Some(purposes) = p.fact_idx("purposes") else {
+        return;
+    };
+    let option = |id: &str| {
+        p.facts[usize::from(purposes)]
+            .option_index(id)
+            .map(|i| (usize::from(i) + 1).to_string())
+            .unwrap_or_else(|| panic!("purposes has no option {id}"))
+    };
+    let (study, investment) = (option("study"), option("investment"));
+    let as_of = Date::from_ymd(2026, 9, 1).expect("date");
+    // The same session in the library: study, up to eleven "I don't know"s (the study route's
+    // questions among them), then investment.
+    let mut iv = Interview::start(&p, as_of);
+    let mut lines = Vec::new();
+    while iv.answers().len() < 12 {
+        let Some(q) = iv.next_question() else { break };
+        let text = if q.fact == purposes {
+            study.clone()
+        } else {
+            "?".to_string()
+        };
+        iv.answer_text(q.fact, &text).expect("valid");
+        lines.push(text);
+    }
+    let position = iv
+        .answers()
+        .iter()
+        .position(|a| a.fact == purposes)
+        .expect("purposes was asked");
+    lines.push("?answers".into());
+    lines.push(format!("?change {}", position + 1));
+    lines.push(investment.clone());
+    iv.answer_text(purposes, &investment).expect("valid");
+    assert!(
+        !iv.history().is_empty(),
+        "changing study to investment sets aside the study answers"
+    );
+    while let Some(q) = iv.next_question() {
+        iv.answer_text(q.fact, "?").expect("valid");
+        lines.push("?".into());
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let case_path = dir.path().join("case.toml");
+    let case_arg = case_path.to_string_lossy().into_owned();
+    let input = lines.join("\n") + "\n";
+    let (code, out, err) = qonys_with_input(
+        &["interview", "--as-of", "2026-09-01", "--out", &case_arg],
+        &input,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&m.get(Lang::En, "interview-answers")), "{out}");
+    for s in iv.history() {
+        let label = p.facts[usize::from(s.answer.fact)].label.get(Lang::En);
+        let line = m.fmt(Lang::En, "interview-set-aside", &[("fact", label)]);
+        assert!(out.contains(&line), "no `{line}` in:\n{out}");
+    }
+    assert!(out.contains(&m.get(Lang::En, "interview-done")), "{out}");
+    let text = std::fs::read_to_string(&case_path).expect("case file written");
+    let facts = CaseFile::parse(&text)
+        .expect("reads")
+        .bind(&p)
+        .expect("binds");
+    assert_eq!(&facts, iv.facts(), "{text}");
+    for s in iv.history() {
+        assert!(
+            !facts.is_answered(s.answer.fact),
+            "a set-aside answer is not in the case file"
+        );
+    }
+}
