@@ -7,6 +7,7 @@
 
 pub mod bundled;
 pub mod case;
+pub mod continuity;
 pub mod engine;
 pub mod interview;
 pub mod pack;

@@ -2,10 +2,12 @@
 //! the same shape), and the binding of its raw answers to the pack's typed facts. Every error
 //! names the field and says what was expected; "unknown" is a valid answer ("I don't know").
 
+pub mod history;
 mod input;
 
 use std::collections::BTreeMap;
 
+pub use history::{Event, EventKind, History, StatusKind, StatusPeriod};
 pub use input::{AnswerError, RawValue, parse_answer};
 
 use crate::pack::{FactIdx, Lang, Pack, V};
@@ -101,9 +103,11 @@ pub struct CaseFile {
     pub meta: CaseMeta,
     /// Raw answers.
     pub facts: BTreeMap<String, RawValue>,
+    /// Status periods and dated events (`[[status]]`, `[[event]]`).
+    pub history: History,
 }
 
-const TOP_LEVEL: &[&str] = &["case", "facts"];
+const TOP_LEVEL: &[&str] = &["case", "facts", "status", "event"];
 
 impl CaseFile {
     /// Reads a case file, choosing TOML or JSON by its first non-blank character.
@@ -154,6 +158,12 @@ impl CaseFile {
                         message: "expected a table of answers (`[facts]`)".into(),
                     }),
                 },
+                "status" => out
+                    .history
+                    .read_statuses(&history::toml_to_json(value), &mut errors),
+                "event" => out
+                    .history
+                    .read_events(&history::toml_to_json(value), &mut errors),
                 other => errors.push(FieldError {
                     field: other.into(),
                     message: format!(
@@ -209,6 +219,8 @@ impl CaseFile {
                         message: "expected an object of answers".into(),
                     }),
                 },
+                "status" => out.history.read_statuses(&value, &mut errors),
+                "event" => out.history.read_events(&value, &mut errors),
                 other => errors.push(FieldError {
                     field: other.into(),
                     message: format!(
@@ -248,6 +260,7 @@ impl CaseFile {
         for k in keys {
             out.push_str(&format!("{k} = {}\n", self.facts[k].to_toml()));
         }
+        out.push_str(&self.history.to_toml());
         out
     }
 }

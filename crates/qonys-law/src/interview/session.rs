@@ -286,6 +286,7 @@ impl<'p> Interview<'p> {
                     )
                 })
                 .collect(),
+            ..CaseFile::default()
         }
     }
 

@@ -16,6 +16,8 @@ use super::source::*;
 use crate::case::{CaseError, Facts, RawValue, bind_table};
 use crate::engine::Verdict;
 
+mod continuity;
+
 /// A located problem in a pack.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError {
@@ -1098,6 +1100,19 @@ pub fn load(files: &[(String, String)]) -> Result<Pack, LoadErrors> {
         }
     }
 
+    // data/calendar.toml and deadlines.toml (continuity)
+    let (calendar, calendar_names) = continuity::load_calendar(&mut fs, &act_index);
+    let route_ids: Vec<String> = routes.iter().map(|r| r.id.clone()).collect();
+    let deadlines = continuity::load_deadlines(
+        &mut fs,
+        &act_index,
+        &params,
+        &route_ids,
+        &mut arena,
+        &compile,
+        &mut all_ids,
+    );
+
     let data_files: Vec<(String, String)> = files
         .iter()
         .filter(|(p, _)| p.starts_with("data/") && p != "data/countries.toml")
@@ -1107,7 +1122,12 @@ pub fn load(files: &[(String, String)]) -> Result<Pack, LoadErrors> {
         let known =
             matches!(
                 p.as_str(),
-                "pack.toml" | "facts.toml" | "parameters.toml" | "derived.toml" | "warnings.toml"
+                "pack.toml"
+                    | "facts.toml"
+                    | "parameters.toml"
+                    | "derived.toml"
+                    | "warnings.toml"
+                    | "deadlines.toml"
             ) || (p.starts_with("routes/") || p.starts_with("tests/") || p.starts_with("data/"))
                 && p.ends_with(".toml");
         if !known {
@@ -1130,9 +1150,14 @@ pub fn load(files: &[(String, String)]) -> Result<Pack, LoadErrors> {
         lists: arena.lists,
         scenarios: Vec::new(),
         data_files,
+        calendar,
+        calendar_names,
+        deadlines,
         fact_index,
         country_index,
     };
+
+    continuity::check_ground_facts(&mut fs, &pack);
 
     // tests/*.toml — checked against the compiled pack.
     if fs.errors.is_empty() {

@@ -3,6 +3,7 @@
 //! engine reads ([`model`]).
 
 pub(crate) mod compile;
+pub mod deadline;
 pub mod expr;
 pub mod load;
 pub mod model;

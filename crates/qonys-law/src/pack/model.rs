@@ -571,6 +571,12 @@ pub struct Pack {
     pub scenarios: Vec<super::load::Scenario>,
     /// Data files the core does not interpret itself (path, text), for later layers.
     pub data_files: Vec<(String, String)>,
+    /// The working-day calendar (`data/calendar.toml`; weekends only without it).
+    pub calendar: qonys_time::WorkCalendar,
+    /// Display names of the calendar's days, by name key.
+    pub calendar_names: super::deadline::CalendarNames,
+    /// Deadline rules (`deadlines.toml`).
+    pub deadlines: Vec<super::deadline::DeadlineRule>,
     pub(crate) fact_index: HashMap<String, FactIdx>,
     pub(crate) country_index: HashMap<String, u16>,
 }

@@ -648,3 +648,299 @@ pub struct GroupSrc {
     #[schemars(with = "Option<String>")]
     pub reviewed: Option<PackDate>,
 }
+
+/// `data/calendar.toml`: the working-day calendar — public holidays, religious days off,
+/// weekend-substitute days, transfers and working weekends for the years it covers.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarFile {
+    /// When the table was last reviewed.
+    #[schemars(with = "String")]
+    pub reviewed: PackDate,
+    /// The years the rows describe completely; outside them only weekends are days off.
+    pub covers: Vec<i32>,
+    /// The weekend days (`["saturday", "sunday"]`; the five-day week is the only one modelled).
+    #[serde(default)]
+    pub weekend: Vec<String>,
+    /// The statutory rule behind the rows (documentation for maintainers, with citations).
+    #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, serde_json::Value>>")]
+    pub rule: Option<toml::Table>,
+    /// One row per non-working day (or working weekend, or cancelled day off).
+    #[serde(default)]
+    pub day: Vec<CalendarDaySrc>,
+    /// The acts that transferred days off (documentation for maintainers, with citations).
+    #[serde(default)]
+    #[schemars(with = "Vec<BTreeMap<String, serde_json::Value>>")]
+    pub transfer_act: Vec<toml::Table>,
+}
+
+/// What a calendar row says about its date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DayKindSrc {
+    /// A statutory holiday (a weekend-dated one is listed too; its substitute is a separate row).
+    Holiday,
+    /// A religious day off (no substitute when on a weekend).
+    DayOff,
+    /// A weekday off because a holiday fell on a weekend (`substitute_for` names it).
+    Substitute,
+    /// A weekday off by a transfer act.
+    Transfer,
+    /// A Saturday or Sunday made a working day.
+    WorkingWeekend,
+    /// A day off that was published and later withdrawn (a working day again).
+    Cancelled,
+}
+
+/// One row of the working-day calendar.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarDaySrc {
+    /// The date.
+    #[schemars(with = "String")]
+    pub date: Spanned<PackDate>,
+    /// What the row says about it.
+    pub kind: DayKindSrc,
+    /// The day's name in every language (explanations say "skipping Nauryz").
+    pub name: TextSrc,
+    /// For a substitute day: the weekend holiday it replaces (its row gives the name shown).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub substitute_for: Option<PackDate>,
+    /// Confirmed or uncertain.
+    pub confidence: Confidence,
+    /// For uncertain rows: what must be confirmed.
+    #[serde(default)]
+    pub uncertainty: Option<TextSrc>,
+    /// Where the row was read (at least one entry).
+    pub cite: Vec<CitationSrc>,
+    /// Last review (default: the file's `reviewed`).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub reviewed: Option<PackDate>,
+}
+
+/// `deadlines.toml`: deadline rules — what must be done by when after an event or around a
+/// status's start or end — as dated, cited data.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlinesFile {
+    /// The rules.
+    pub deadline: Vec<DeadlineSrc>,
+}
+
+/// Whether a rule sets a limit (it can be missed) or marks a date from which something
+/// becomes possible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKindSrc {
+    /// Must be done by the date; overdue after it.
+    #[default]
+    Deadline,
+    /// Possible from the date (for example, applying for citizenship); never overdue.
+    Milestone,
+}
+
+/// How a rule's date is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineMethodSrc {
+    /// The trigger date plus or minus `span`, with `roll`.
+    #[default]
+    Span,
+    /// The visa-free stay counter (`stay`: days per stay, days in a rolling window): the last
+    /// day the person may stay, from the arrivals and departures in the history.
+    StayLimit,
+    /// Days abroad per calendar year while holding permanent residence (`span.param` gives
+    /// the limit): the date by which the person must be back.
+    AbsenceLimit,
+}
+
+/// How urgent a rule's deadline is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema, serde::Serialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SeveritySrc {
+    /// Missing it costs the status or brings a fine.
+    Urgent,
+    /// Missing it causes trouble or delay.
+    Important,
+    /// For information (milestones, reminders).
+    Info,
+}
+
+/// What starts a rule: an event kind, or the start or end of a status (of a kind, or any).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerSrc {
+    /// An event kind (`arrival`, `address_change`, `employment_end`, …).
+    #[serde(default)]
+    pub event: Option<String>,
+    /// The start of a status of this kind (`visa`, `temporary_residence_permit`,
+    /// `permanent_residence`, `visa_free`, or `any`).
+    #[serde(default)]
+    pub status_start: Option<String>,
+    /// The end (`valid_to`) of a status of this kind, or `any`.
+    #[serde(default)]
+    pub status_end: Option<String>,
+    /// With `status_start` / `status_end`: only statuses resting on this ground (a route id).
+    #[serde(default)]
+    pub ground: Option<String>,
+}
+
+/// The unit of a span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SpanUnitSrc {
+    /// Calendar days (the trigger day is day 0).
+    CalendarDays,
+    /// Working days (the trigger day is not counted; holidays from `data/calendar.toml`).
+    WorkingDays,
+    /// Months (clamped to the month end).
+    Months,
+    /// Years (29 Feb → 28 Feb).
+    Years,
+}
+
+/// A length of time: a literal `amount` or a `param`eter's value on the trigger date.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpanSrc {
+    /// A fixed number of units.
+    #[serde(default)]
+    pub amount: Option<u32>,
+    /// A parameter (unit days, months or years) whose value on the trigger date is the amount.
+    #[serde(default)]
+    pub param: Option<String>,
+    /// The unit.
+    pub unit: SpanUnitSrc,
+}
+
+/// Parameters of the visa-free stay counter.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StayLimitsSrc {
+    /// Parameter: longest single stay in days (omit when there is no per-stay cap).
+    #[serde(default)]
+    pub per_stay: Option<String>,
+    /// Parameter: most days of stay in a rolling window.
+    pub max_days: String,
+    /// Parameter: length of the rolling window in days.
+    pub window_days: String,
+}
+
+/// When a rule's trigger takes away the ground of the current status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroundLossOnSrc {
+    /// The trigger event itself ends the ground (a contract ended, a divorce).
+    Triggered,
+    /// Missing the deadline ends the ground (capital not transferred in time).
+    Missed,
+}
+
+/// A ground the rule can take away, and how the facts change when it does.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroundLossSrc {
+    /// The route whose ground ends (the current status's `ground` must be this route).
+    pub route: String,
+    /// Whether the trigger or a missed deadline ends it.
+    pub on: GroundLossOnSrc,
+    /// The facts as they now stand, in case-file form (`has_employment_offer = false`); the
+    /// route engine is re-run on them to suggest the route that now fits.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
+    pub sets: toml::Table,
+}
+
+/// A deadline rule.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineSrc {
+    /// Stable identifier (`registration.host_notification`).
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Deadline (default) or milestone.
+    #[serde(default)]
+    pub kind: DeadlineKindSrc,
+    /// A short title in every language ("Host notifies your arrival").
+    pub title: TextSrc,
+    /// What must be done, in every language.
+    pub action: TextSrc,
+    /// What starts the rule.
+    pub trigger: TriggerSrc,
+    /// How the date is computed (default `span`).
+    #[serde(default)]
+    pub method: DeadlineMethodSrc,
+    /// The length of time (methods `span` and `absence_limit`).
+    #[serde(default)]
+    pub span: Option<SpanSrc>,
+    /// The counter's parameters (method `stay_limit`).
+    #[serde(default)]
+    pub stay: Option<StayLimitsSrc>,
+    /// `after` (default) or `before` the trigger date.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub direction: Option<DirectionSrc>,
+    /// What to do when a calendar-day, month or year date falls on a non-working day:
+    /// `none` (default), `next_working_day`, `previous_working_day`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub roll: Option<RollSrc>,
+    /// The rule applies only to people for whom this holds (evaluated on the case's facts).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub when: Option<ExprSrc>,
+    /// Event kinds that, all dated on or after the trigger, mean the obligation was met.
+    #[serde(default)]
+    pub done_by: Vec<String>,
+    /// A condition on the facts that means the latest occurrence was met
+    /// (`arrival_registered`).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub done_when: Option<ExprSrc>,
+    /// The ground this rule can take away.
+    #[serde(default)]
+    pub ends_ground: Option<GroundLossSrc>,
+    /// Urgent, important or info.
+    pub severity: SeveritySrc,
+    /// The period in force, keyed to the TRIGGER date (an arrival on 2026-06-30 follows the
+    /// old rule, one on 2026-07-01 the new).
+    #[serde(default)]
+    pub effective: PeriodSrc,
+    /// Where the rule was read (at least one entry).
+    pub cite: Vec<CitationSrc>,
+    /// Confirmed or uncertain.
+    pub confidence: Confidence,
+    /// For uncertain items: one sentence per language saying what must be confirmed.
+    #[serde(default)]
+    pub uncertainty: Option<TextSrc>,
+    /// When a maintainer last checked this item against its sources.
+    #[schemars(with = "String")]
+    pub reviewed: PackDate,
+}
+
+/// `after` or `before`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectionSrc {
+    /// After the trigger.
+    After,
+    /// Before the trigger.
+    Before,
+}
+
+/// The roll rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RollSrc {
+    /// Keep the date.
+    None,
+    /// Next working day.
+    NextWorkingDay,
+    /// Previous working day.
+    PreviousWorkingDay,
+}
