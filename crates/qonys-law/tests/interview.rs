@@ -14,11 +14,13 @@ use qonys_law::interview::{BadAnswer, Interview, Selector, read_answer, why};
 use qonys_law::pack::{FactIdx, FactType, V};
 use qonys_law::{Date, Facts, Pack, bundled};
 
-fn pack() -> Pack {
-    match bundled::load() {
+/// The bundled pack, loaded once for all tests and property cases.
+fn pack() -> &'static Pack {
+    static PACK: std::sync::OnceLock<Pack> = std::sync::OnceLock::new();
+    PACK.get_or_init(|| match bundled::load() {
         Ok(p) => p,
         Err(e) => panic!("the bundled pack must load:\n{e}"),
-    }
+    })
 }
 
 fn as_of() -> Date {
@@ -558,5 +560,28 @@ proptest! {
         let got = verdicts(&p, iv.facts(), as_of());
         prop_assert_eq!(&got, &verdicts(&p, fresh.facts(), as_of()));
         prop_assert_eq!(&got, &verdicts(&p, &changed, as_of()));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Any typed text for any fact is either refused with a reason or read into an answer the
+    /// case-file rules accept; nothing panics.
+    #[test]
+    fn any_typed_text_is_read_or_refused(
+        text in "\\PC{0,24}|[0-9 .,;:-]{0,16}|(yes|да|иә|\\?|[0-9]{1,2})( ?, ?[0-9]{1,3}){0,3}",
+    ) {
+        let p = pack();
+        for (i, f) in p.facts.iter().enumerate() {
+            match read_answer(&p, f, &text) {
+                Ok(raw) => {
+                    prop_assert!(qonys_law::case::parse_answer(&p, f, &raw).is_ok());
+                    let mut iv = Interview::start(&p, as_of());
+                    prop_assert!(iv.answer(i as FactIdx, raw).is_ok());
+                }
+                Err(e) => prop_assert!(!e.to_string().is_empty() && !e.message_id().is_empty()),
+            }
+        }
     }
 }
