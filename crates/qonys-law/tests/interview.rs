@@ -92,10 +92,10 @@ fn every_scenario_is_reached_by_a_simulated_respondent() {
     let p = pack();
     let mut counts = Vec::new();
     for s in &p.scenarios {
-        let mut iv = Interview::start(&p, s.as_of);
+        let mut iv = Interview::start(p, s.as_of);
         let asked = run_to_end(&mut iv, &s.facts, &s.id);
-        let got = verdicts(&p, iv.facts(), s.as_of);
-        let want = verdicts(&p, &s.facts, s.as_of);
+        let got = verdicts(p, iv.facts(), s.as_of);
+        let want = verdicts(p, &s.facts, s.as_of);
         for (ri, (g, w)) in got.iter().zip(&want).enumerate() {
             assert_eq!(
                 g, w,
@@ -130,11 +130,11 @@ fn every_scenario_is_reached_by_a_simulated_respondent() {
 #[test]
 fn the_first_question_is_the_highest_scoring_and_nothing_is_asked_twice() {
     let p = pack();
-    let mut iv = Interview::start(&p, as_of());
+    let mut iv = Interview::start(p, as_of());
     let q = iv.next_question().expect("an empty case has questions");
     assert_eq!(q.number, 1);
     let mut sel = Selector::new();
-    let open = sel.open_facts(&p, &Facts::empty(&p), as_of());
+    let open = sel.open_facts(p, &Facts::empty(p), as_of());
     let best = open
         .iter()
         .map(|&(f, n)| u64::from(n) * u64::from(p.facts[usize::from(f)].ask_weight))
@@ -154,11 +154,11 @@ fn the_first_question_is_the_highest_scoring_and_nothing_is_asked_twice() {
 #[test]
 fn why_names_the_routes_and_clauses_a_question_decides() {
     let p = pack();
-    let empty = Facts::empty(&p);
-    let q = qonys_law::interview::next_fact(&p, &empty, as_of()).expect("a question");
-    let reasons = why(&p, &empty, as_of(), q);
+    let empty = Facts::empty(p);
+    let q = qonys_law::interview::next_fact(p, &empty, as_of()).expect("a question");
+    let reasons = why(p, &empty, as_of(), q);
     assert!(!reasons.is_empty());
-    let a = qonys_law::assess(&p, &empty, as_of());
+    let a = qonys_law::assess(p, &empty, as_of());
     for &(ri, ci) in &reasons {
         let r = a.routes.iter().find(|r| r.route == ri).expect("route");
         assert_eq!(r.verdict, Verdict::NeedsInformation);
@@ -177,26 +177,26 @@ fn why_names_the_routes_and_clauses_a_question_decides() {
         FactType::Country => RawValue::Str("DE".into()),
         _ => RawValue::List(vec![RawValue::Str(f.options[0].id.clone())]),
     };
-    if let Ok(v) = qonys_law::case::parse_answer(&p, f, &raw) {
+    if let Ok(v) = qonys_law::case::parse_answer(p, f, &raw) {
         facts.set(q, v);
-        assert!(why(&p, &facts, as_of(), q).is_empty());
+        assert!(why(p, &facts, as_of(), q).is_empty());
     }
 }
 
 #[test]
 fn back_undoes_the_last_answer_exactly() {
     let p = pack();
-    let mut iv = Interview::start(&p, as_of());
+    let mut iv = Interview::start(p, as_of());
     assert!(!iv.back(), "nothing to undo at the start");
     let truth = p
         .scenarios
         .first()
-        .map_or_else(|| Facts::empty(&p), |s| s.facts.clone());
+        .map_or_else(|| Facts::empty(p), |s| s.facts.clone());
     let mut states = Vec::new();
     for _ in 0..4 {
         let Some(q) = iv.next_question() else { break };
         states.push((iv.answers().to_vec(), q.clone()));
-        iv.answer(q.fact, reply(&p, &truth, q.fact)).expect("valid");
+        iv.answer(q.fact, reply(p, &truth, q.fact)).expect("valid");
     }
     while let Some((answers, q)) = states.pop() {
         assert!(iv.back());
@@ -212,17 +212,17 @@ fn a_case_file_round_trips_and_resumes() {
     let Some(s) = p.scenarios.iter().max_by_key(|s| s.raw_facts.len()) else {
         return;
     };
-    let mut iv = Interview::start(&p, s.as_of);
+    let mut iv = Interview::start(p, s.as_of);
     for _ in 0..3 {
         let Some(q) = iv.next_question() else { break };
-        iv.answer(q.fact, reply(&p, &s.facts, q.fact))
+        iv.answer(q.fact, reply(p, &s.facts, q.fact))
             .expect("valid");
     }
-    let text = iv.to_case_file().to_toml(&p);
+    let text = iv.to_case_file().to_toml(p);
     let case = qonys_law::CaseFile::parse(&text).expect("the written case file reads back");
-    let facts = case.bind(&p).expect("and binds");
+    let facts = case.bind(p).expect("and binds");
     assert_eq!(&facts, iv.facts());
-    let mut resumed = Interview::from_case_file(&p, &case, s.as_of).expect("resumes");
+    let mut resumed = Interview::from_case_file(p, &case, s.as_of).expect("resumes");
     // A resumed case lists its answers in declaration order.
     let mut given = iv.answers().to_vec();
     given.sort_by_key(|a| a.fact);
@@ -239,7 +239,7 @@ fn changing_an_answer_sets_aside_answers_that_stopped_mattering() {
     let (Some(goal), Some(purposes)) = (p.fact_idx("stay_goal"), p.fact_idx("purposes")) else {
         return;
     };
-    let mut iv = Interview::start(&p, as_of());
+    let mut iv = Interview::start(p, as_of());
     iv.answer(goal, RawValue::Str("temporary".into()))
         .expect("valid");
     iv.answer(
@@ -305,35 +305,35 @@ fn typed_replies_in_three_languages() {
         ("жоқ", false),
         ("2", false),
     ] {
-        assert_eq!(read_answer(&p, b, t), Ok(RawValue::Bool(v)), "{t}");
+        assert_eq!(read_answer(p, b, t), Ok(RawValue::Bool(v)), "{t}");
     }
     for t in ["?", "unknown", "I don't know", "не знаю", "Білмеймін"] {
         assert_eq!(
-            read_answer(&p, b, t),
+            read_answer(p, b, t),
             Ok(RawValue::Str("unknown".into())),
             "{t}"
         );
     }
-    assert_eq!(read_answer(&p, b, "maybe"), Err(BadAnswer::YesNo));
-    assert_eq!(read_answer(&p, b, "  "), Err(BadAnswer::Empty));
+    assert_eq!(read_answer(p, b, "maybe"), Err(BadAnswer::YesNo));
+    assert_eq!(read_answer(p, b, "  "), Err(BadAnswer::Empty));
 
     let goal = fact("stay_goal");
     let first = goal.options[0].id.clone();
-    assert_eq!(read_answer(&p, goal, "1"), Ok(RawValue::Str(first.clone())));
+    assert_eq!(read_answer(p, goal, "1"), Ok(RawValue::Str(first.clone())));
     assert_eq!(
-        read_answer(&p, goal, &first),
+        read_answer(p, goal, &first),
         Ok(RawValue::Str(first.clone()))
     );
     for l in qonys_law::Lang::ALL {
         let label = goal.options[0].label.get(l).to_uppercase();
         assert_eq!(
-            read_answer(&p, goal, &label),
+            read_answer(p, goal, &label),
             Ok(RawValue::Str(first.clone()))
         );
     }
     let n = goal.options.len();
     assert_eq!(
-        read_answer(&p, goal, &(n + 1).to_string()),
+        read_answer(p, goal, &(n + 1).to_string()),
         Err(BadAnswer::Choice { count: n })
     );
 
@@ -345,18 +345,18 @@ fn typed_replies_in_three_languages() {
                 .collect(),
         )
     };
-    assert_eq!(read_answer(&p, purposes, "1, 3"), Ok(ids(&[0, 2])));
-    assert_eq!(read_answer(&p, purposes, "3 1 3"), Ok(ids(&[0, 2])));
+    assert_eq!(read_answer(p, purposes, "1, 3"), Ok(ids(&[0, 2])));
+    assert_eq!(read_answer(p, purposes, "3 1 3"), Ok(ids(&[0, 2])));
     assert_eq!(
         read_answer(
-            &p,
+            p,
             purposes,
             purposes.options[2].label.get(qonys_law::Lang::En)
         ),
         Ok(ids(&[2]))
     );
     assert!(matches!(
-        read_answer(&p, purposes, "1, 99"),
+        read_answer(p, purposes, "1, 99"),
         Err(BadAnswer::Choices { .. })
     ));
 
@@ -368,50 +368,50 @@ fn typed_replies_in_three_languages() {
         .collect();
     let d = fact(dates[0]);
     let may1 = RawValue::Date(Date::from_ymd(1990, 5, 1).expect("date"));
-    assert_eq!(read_answer(&p, d, "1990-05-01"), Ok(may1.clone()));
-    assert_eq!(read_answer(&p, d, "01.05.1990"), Ok(may1.clone()));
-    assert_eq!(read_answer(&p, d, "1.5.1990"), Ok(may1));
-    assert_eq!(read_answer(&p, d, "31.02.1990"), Err(BadAnswer::Date));
-    assert_eq!(read_answer(&p, d, "yesterday"), Err(BadAnswer::Date));
+    assert_eq!(read_answer(p, d, "1990-05-01"), Ok(may1.clone()));
+    assert_eq!(read_answer(p, d, "01.05.1990"), Ok(may1.clone()));
+    assert_eq!(read_answer(p, d, "1.5.1990"), Ok(may1));
+    assert_eq!(read_answer(p, d, "31.02.1990"), Err(BadAnswer::Date));
+    assert_eq!(read_answer(p, d, "yesterday"), Err(BadAnswer::Date));
 
     let savings = fact("savings_kzt");
     assert_eq!(
-        read_answer(&p, savings, "5 000 000"),
+        read_answer(p, savings, "5 000 000"),
         Ok(RawValue::Num(5_000_000.0))
     );
     assert_eq!(
-        read_answer(&p, savings, "5000000 KZT"),
+        read_answer(p, savings, "5000000 KZT"),
         Ok(RawValue::Num(5_000_000.0))
     );
     assert_eq!(
-        read_answer(&p, savings, "5 000 000 тенге"),
+        read_answer(p, savings, "5 000 000 тенге"),
         Ok(RawValue::Num(5_000_000.0))
     );
     assert_eq!(
-        read_answer(&p, savings, "3000 USD"),
+        read_answer(p, savings, "3000 USD"),
         Err(BadAnswer::Currency {
             expected: "KZT".into(),
             found: "USD".into()
         })
     );
-    assert_eq!(read_answer(&p, savings, "-5"), Err(BadAnswer::Negative));
+    assert_eq!(read_answer(p, savings, "-5"), Err(BadAnswer::Negative));
     assert!(matches!(
-        read_answer(&p, savings, "a lot"),
+        read_answer(p, savings, "a lot"),
         Err(BadAnswer::Amount { .. })
     ));
 
     if let Some(count) = p.facts.iter().find(|f| f.kind == FactType::Integer) {
-        assert_eq!(read_answer(&p, count, "2.5"), Err(BadAnswer::WholeNumber));
-        assert_eq!(read_answer(&p, count, "two"), Err(BadAnswer::Number));
+        assert_eq!(read_answer(p, count, "2.5"), Err(BadAnswer::WholeNumber));
+        assert_eq!(read_answer(p, count, "two"), Err(BadAnswer::Number));
         if let Some(min) = count.min {
             assert_eq!(
-                read_answer(&p, count, &(min - 1.0).to_string()),
+                read_answer(p, count, &(min - 1.0).to_string()),
                 Err(BadAnswer::TooSmall { min })
             );
         }
         if let Some(max) = count.max {
             assert_eq!(
-                read_answer(&p, count, &(max + 1.0).to_string()),
+                read_answer(p, count, &(max + 1.0).to_string()),
                 Err(BadAnswer::TooLarge { max })
             );
         }
@@ -420,17 +420,17 @@ fn typed_replies_in_three_languages() {
     let c = fact("citizenship");
     let de = RawValue::Str("DE".into());
     for t in ["DE", "de", "DEU", "Germany", "Германия"] {
-        assert_eq!(read_answer(&p, c, t), Ok(de.clone()), "{t}");
+        assert_eq!(read_answer(p, c, t), Ok(de.clone()), "{t}");
     }
     if let Some(i) = p.country_idx("DE") {
         let kk = p.countries[usize::from(i)]
             .name
             .get(qonys_law::Lang::Kk)
             .to_string();
-        assert_eq!(read_answer(&p, c, &kk), Ok(de.clone()), "{kk}");
+        assert_eq!(read_answer(p, c, &kk), Ok(de.clone()), "{kk}");
     }
     assert!(matches!(
-        read_answer(&p, c, "Atlantis"),
+        read_answer(p, c, "Atlantis"),
         Err(BadAnswer::Country { .. })
     ));
     // Every refusal has a message id and an English sentence.
@@ -517,10 +517,10 @@ proptest! {
         seeds in proptest::collection::vec(any::<(u8, u64)>(), 64),
     ) {
         let p = pack();
-        let truth = random_facts(&p, &seeds);
-        let mut iv = Interview::start(&p, as_of());
+        let truth = random_facts(p, &seeds);
+        let mut iv = Interview::start(p, as_of());
         run_to_end(&mut iv, &truth, "random case");
-        prop_assert_eq!(verdicts(&p, iv.facts(), as_of()), verdicts(&p, &truth, as_of()));
+        prop_assert_eq!(verdicts(p, iv.facts(), as_of()), verdicts(p, &truth, as_of()));
     }
 
     /// Changing an answer mid-way gives the same result as starting over with the changed
@@ -534,32 +534,32 @@ proptest! {
         new_r in any::<u64>(),
     ) {
         let p = pack();
-        let truth = random_facts(&p, &seeds);
-        let mut iv = Interview::start(&p, as_of());
+        let truth = random_facts(p, &seeds);
+        let mut iv = Interview::start(p, as_of());
         for _ in 0..steps {
             let Some(q) = iv.next_question() else { break };
-            iv.answer(q.fact, reply(&p, &truth, q.fact)).expect("valid");
+            iv.answer(q.fact, reply(p, &truth, q.fact)).expect("valid");
         }
         prop_assume!(!iv.answers().is_empty());
         let fact = iv.answers()[which % iv.answers().len()].fact;
         let new_value = if new_sel % 4 == 0 {
             V::Unknown
         } else {
-            random_value(&p, usize::from(fact), new_r)
+            random_value(p, usize::from(fact), new_r)
         };
         let mut changed = truth.clone();
         changed.set(fact, new_value);
-        iv.answer(fact, raw_of(&p, fact, new_value)).expect("valid");
+        iv.answer(fact, raw_of(p, fact, new_value)).expect("valid");
         for a in iv.answers() {
             prop_assert!(changed.is_answered(a.fact) || a.value == V::Unknown);
             prop_assert_eq!(a.value, changed.get(a.fact), "stale answer to {}", p.facts[usize::from(a.fact)].id);
         }
         run_to_end(&mut iv, &changed, "after a change");
-        let mut fresh = Interview::start(&p, as_of());
+        let mut fresh = Interview::start(p, as_of());
         run_to_end(&mut fresh, &changed, "starting over");
-        let got = verdicts(&p, iv.facts(), as_of());
-        prop_assert_eq!(&got, &verdicts(&p, fresh.facts(), as_of()));
-        prop_assert_eq!(&got, &verdicts(&p, &changed, as_of()));
+        let got = verdicts(p, iv.facts(), as_of());
+        prop_assert_eq!(&got, &verdicts(p, fresh.facts(), as_of()));
+        prop_assert_eq!(&got, &verdicts(p, &changed, as_of()));
     }
 }
 
@@ -574,10 +574,10 @@ proptest! {
     ) {
         let p = pack();
         for (i, f) in p.facts.iter().enumerate() {
-            match read_answer(&p, f, &text) {
+            match read_answer(p, f, &text) {
                 Ok(raw) => {
-                    prop_assert!(qonys_law::case::parse_answer(&p, f, &raw).is_ok());
-                    let mut iv = Interview::start(&p, as_of());
+                    prop_assert!(qonys_law::case::parse_answer(p, f, &raw).is_ok());
+                    let mut iv = Interview::start(p, as_of());
                     prop_assert!(iv.answer(i as FactIdx, raw).is_ok());
                 }
                 Err(e) => prop_assert!(!e.to_string().is_empty() && !e.message_id().is_empty()),
