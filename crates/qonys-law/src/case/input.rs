@@ -268,7 +268,8 @@ pub fn parse_answer(pack: &Pack, fact: &Fact, raw: &RawValue) -> Result<V, Answe
             Ok(V::Num(n))
         }
         FactType::Money(cur) => {
-            let example = format!("for example 5000000 or \"5 000 000 {cur}\"");
+            // Built only when an error is reported (this path is hot in batch binding).
+            let example = || format!("for example 5000000 or \"5 000 000 {cur}\"");
             let n = match raw {
                 RawValue::Num(n) => *n,
                 RawValue::Str(s) => match parse_amount(s) {
@@ -276,19 +277,22 @@ pub fn parse_answer(pack: &Pack, fact: &Fact, raw: &RawValue) -> Result<V, Answe
                     Some((n, Some(c))) if &c == cur => n,
                     Some((_, Some(c))) => {
                         return fail(format!(
-                            "this amount must be in {cur}, found an amount in {c}; convert it at the rate of the day ({example})"
+                            "this amount must be in {cur}, found an amount in {c}; convert it at the rate of the day ({})",
+                            example()
                         ));
                     }
                     None => {
                         return fail(format!(
-                            "expected an amount in {cur} ({example}), found {}",
+                            "expected an amount in {cur} ({}), found {}",
+                            example(),
                             found(raw)
                         ));
                     }
                 },
                 _ => {
                     return fail(format!(
-                        "expected an amount in {cur} ({example}), found {}",
+                        "expected an amount in {cur} ({}), found {}",
+                        example(),
                         found(raw)
                     ));
                 }

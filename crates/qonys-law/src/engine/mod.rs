@@ -4,7 +4,9 @@
 //! change for a failing one to fit ([`explain`]).
 
 mod assess;
+pub mod batch;
 pub mod eval;
 pub mod explain;
 
 pub use assess::{Assessment, ClauseResult, Evaluator, Outcome, RouteResult, Verdict, assess};
+pub use batch::{ColumnarEvaluator, Columns, clause_outcomes};
