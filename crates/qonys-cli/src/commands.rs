@@ -79,6 +79,18 @@ enum Command {
         #[arg(long)]
         pack: Option<PathBuf>,
     },
+    /// Run the web server: the public route finder and the JSON API.
+    Serve {
+        /// The address to listen on (port 0 picks a free port; the address is printed).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Use the rule pack in this folder instead of the bundled one.
+        #[arg(long)]
+        pack: Option<PathBuf>,
+        /// Apply the rules in force on this date (YYYY-MM-DD); default: today in Kazakhstan.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
     /// Work with rule packs.
     Rules {
         #[command(subcommand)]
@@ -180,6 +192,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             as_of,
             pack,
         }),
+        Command::Serve { addr, pack, as_of } => {
+            crate::serve::run(crate::serve::Options { addr, pack, as_of })
+        }
         Command::Rules { command } => rules(command),
     }
 }

@@ -1,1 +1,183 @@
-//! Web.
+//! The qonys web server: the public route finder (the guided interview as web pages, then
+//! the result with every route, its reasons and citations, and the routes side by side), and
+//! the JSON API (`/api/v1/assess`, `/api/v1/rules`, `/api/v1/openapi.json`).
+//!
+//! # Shape
+//!
+//! - [`app`] builds the [`Router`] from an [`AppState`] (tests drive it in-process with
+//!   `tower::ServiceExt::oneshot`); [`serve`] binds a TCP address and runs it (the
+//!   `qonys serve` command calls it).
+//! - Pages are server-rendered askama templates (`templates/`) that work without JavaScript;
+//!   htmx 2 is served from the app itself (`static/`) for small progressive enhancement, so
+//!   the Content-Security-Policy can say `script-src 'self'`.
+//! - The public finder keeps no server session: the answers so far travel in a hidden form
+//!   field of every POST (never in a URL), and every answer is re-checked against the pack on
+//!   every request ([`finder`]).
+//! - Every response carries the security headers, and every state-changing request passes
+//!   the cross-origin check ([`security`]).
+//! - Every string a page shows comes from the Fluent catalogue (`web-*` ids in
+//!   `qonys-i18n/locales/*.ftl`) or from the rule pack's own texts ([`lang`]).
+//!
+//! Architecture invariant: all reasoning stays in `qonys-law` and all wording of results in
+//! `qonys-i18n`'s `AssessmentReport`; this crate only turns requests into calls and reports
+//! into pages.
+
+pub mod api;
+mod assets;
+pub mod finder;
+pub mod lang;
+mod pages;
+pub mod security;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use qonys_i18n::Messages;
+use qonys_law::{Date, Pack};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// The largest request body accepted (a finder form or a case JSON), in bytes.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// How long one request may take before it is answered with 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What the server needs: the rule pack and, for reproducible runs, a fixed as-of date.
+#[derive(Debug)]
+pub struct Config {
+    /// The address to listen on (`127.0.0.1:8080`; port 0 picks a free port).
+    pub addr: SocketAddr,
+    /// The rule pack (already loaded and validated).
+    pub pack: Pack,
+    /// Apply the rules in force on this date instead of today in Kazakhstan.
+    pub as_of: Option<Date>,
+}
+
+/// Why the server could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The server stopped with an IO error.
+    #[error("the server stopped: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+struct Inner {
+    pack: Pack,
+    messages: Messages,
+    as_of: Option<Date>,
+}
+
+/// The shared, read-only state of the server.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("pack", &self.inner.pack.meta.id)
+            .field("as_of", &self.inner.as_of)
+            .finish()
+    }
+}
+
+impl AppState {
+    /// State over a loaded pack; `as_of` fixes the date the rules are applied at (default:
+    /// today in Kazakhstan, read per request).
+    pub fn new(pack: Pack, as_of: Option<Date>) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                pack,
+                messages: Messages::new(),
+                as_of,
+            }),
+        }
+    }
+
+    /// The rule pack.
+    pub fn pack(&self) -> &Pack {
+        &self.inner.pack
+    }
+
+    /// The interface messages.
+    pub fn messages(&self) -> &Messages {
+        &self.inner.messages
+    }
+
+    /// The date the rules are applied at for a request.
+    pub fn as_of(&self) -> Date {
+        self.inner.as_of.unwrap_or_else(today_in_kazakhstan)
+    }
+}
+
+/// Today in Kazakhstan (UTC+5, the single national time zone since 1 March 2024).
+pub fn today_in_kazakhstan() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    Date::from_day_number(((secs + 5 * 3600).div_euclid(86_400)) as i32)
+}
+
+/// The whole application: pages, static assets and the JSON API, behind the security
+/// layers (headers, cross-origin check, body limit, timeout, panic catcher).
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::start))
+        .route("/lang", post(pages::set_language))
+        .route("/finder", get(finder::first_question).post(finder::step))
+        .route("/static/{file}", get(assets::asset))
+        .route("/api/v1/assess", post(api::assess))
+        .route("/api/v1/rules", get(api::rules))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(axum::middleware::from_fn(security::cross_origin_check))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn(security::headers))
+}
+
+/// Runs the server on an already bound listener until Ctrl-C.
+pub async fn serve_listener(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+) -> Result<(), ServeError> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// Binds `config.addr`, prints the address it listens on (`qonys listening on http://…`,
+/// with the real port when port 0 was asked) and serves until Ctrl-C.
+pub async fn serve(config: Config) -> Result<(), ServeError> {
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    let addr = listener.local_addr()?;
+    println!("qonys listening on http://{addr}");
+    serve_listener(listener, AppState::new(config.pack, config.as_of)).await
+}
