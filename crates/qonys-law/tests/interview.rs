@@ -585,3 +585,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn saving_a_resumed_case_keeps_everything_besides_the_answers() {
+    let p = pack();
+    let text = "[case]\ntitle = \"Li Wei\"\n\n[facts]\ncitizenship = \"CN\"\n\n[[status]]\nkind = \"temporary_residence_permit\"\nground = \"study\"\nvalid_from = 2025-09-01\nvalid_to = 2026-08-31\n\n[[event]]\nkind = \"enrolment_end\"\ndate = 2026-06-20\n";
+    let case = qonys_law::CaseFile::parse(text).unwrap_or_else(|e| panic!("{e}"));
+    let mut iv = Interview::from_case_file(p, &case, as_of()).expect("resumes");
+    if let Some(q) = iv.next_question() {
+        iv.answer(q.fact, RawValue::Str("unknown".into()))
+            .expect("valid");
+    }
+    let saved = iv.to_case_file();
+    assert_eq!(saved.meta.title.as_deref(), Some("Li Wei"));
+    let reread = qonys_law::CaseFile::parse(&saved.to_toml(p)).unwrap_or_else(|e| panic!("{e}"));
+    let mut expected = case.clone();
+    expected.facts = saved.facts.clone();
+    assert_eq!(reread, expected, "only the answers changed");
+    assert_eq!(reread.facts.len(), 2);
+}

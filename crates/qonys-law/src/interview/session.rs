@@ -70,6 +70,8 @@ pub struct Interview<'p> {
     pack: &'p Pack,
     as_of: Date,
     meta: CaseMeta,
+    /// The resumed case file: whatever it holds besides the answers is written back as read.
+    base: CaseFile,
     log: Vec<Answer>,
     history: Vec<SetAside>,
     undo: Vec<Snapshot>,
@@ -117,6 +119,7 @@ impl<'p> Interview<'p> {
             pack,
             as_of,
             meta: CaseMeta::default(),
+            base: CaseFile::default(),
             log: Vec::new(),
             history: Vec::new(),
             undo: Vec::new(),
@@ -153,6 +156,7 @@ impl<'p> Interview<'p> {
         let facts = case.bind(pack)?;
         let mut iv = Interview::resume(pack, &facts, as_of);
         iv.meta = case.meta.clone();
+        iv.base = case.clone();
         Ok(iv)
     }
 
@@ -272,22 +276,22 @@ impl<'p> Interview<'p> {
         Evaluator::new().assess(self.pack, &self.facts, self.as_of)
     }
 
-    /// The answers in force as a case file (`qonys assess` reads it).
+    /// The answers in force as a case file (`qonys assess` reads it). Everything else a
+    /// resumed case file held (its history, for instance) is kept as it was read.
     pub fn to_case_file(&self) -> CaseFile {
-        CaseFile {
-            meta: self.meta.clone(),
-            facts: self
-                .log
-                .iter()
-                .map(|a| {
-                    (
-                        self.pack.facts[usize::from(a.fact)].id.clone(),
-                        a.raw.clone(),
-                    )
-                })
-                .collect(),
-            ..CaseFile::default()
-        }
+        let mut case = self.base.clone();
+        case.meta = self.meta.clone();
+        case.facts = self
+            .log
+            .iter()
+            .map(|a| {
+                (
+                    self.pack.facts[usize::from(a.fact)].id.clone(),
+                    a.raw.clone(),
+                )
+            })
+            .collect();
+        case
     }
 
     fn rebuild(&mut self) {
