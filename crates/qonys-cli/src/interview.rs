@@ -171,7 +171,9 @@ impl Session<'_> {
                 for (i, o) in fact.options.iter().enumerate() {
                     println!("  {}. {}", i + 1, o.label.get(lang));
                 }
-                println!("  ({hint})");
+                if !matches!(fact.kind, FactType::Bool | FactType::Enum) {
+                    println!("  ({hint})");
+                }
                 let mut buf = Vec::new();
                 let n = reader.read_until(b'\n', &mut buf)?;
                 if n == 0 {
@@ -181,11 +183,11 @@ impl Session<'_> {
                 println!("> {line}");
                 Ok(command(&line).unwrap_or(Reply::Text(line)))
             }
-            Input::Terminal => self.ask_terminal(q.fact),
+            Input::Terminal => self.ask_terminal(q.fact, q.earlier.as_ref()),
         }
     }
 
-    fn ask_terminal(&self, idx: FactIdx) -> Result<Reply> {
+    fn ask_terminal(&self, idx: FactIdx, earlier: Option<&RawValue>) -> Result<Reply> {
         use inquire::InquireError;
         let fact = &self.pack.facts[usize::from(idx)];
         let lang = self.lang;
@@ -215,11 +217,17 @@ impl Session<'_> {
                         .collect()
                 };
                 let n = labels.len();
-                labels.extend([unknown, why, back]);
+                labels.extend([unknown, why, back, self.t("interview-answers-option")]);
                 let help = self.t("interview-help-select");
+                let cursor = match earlier {
+                    Some(RawValue::Bool(b)) => usize::from(!*b),
+                    Some(RawValue::Str(id)) => fact.option_index(id).map_or(n, usize::from),
+                    _ => 0,
+                };
                 match inquire::Select::new(question, labels)
                     .with_help_message(&help)
                     .with_page_size(12)
+                    .with_starting_cursor(cursor)
                     .raw_prompt()
                 {
                     Ok(choice) => Ok(match choice.index {
@@ -229,7 +237,8 @@ impl Session<'_> {
                         i if i < n => Reply::Raw(RawValue::Str(fact.options[i].id.clone())),
                         i if i == n => Reply::Raw(RawValue::Str("unknown".into())),
                         i if i == n + 1 => Reply::Why,
-                        _ => Reply::Back,
+                        i if i == n + 2 => Reply::Back,
+                        _ => Reply::Answers,
                     }),
                     Err(e) => interrupted(e),
                 }
@@ -243,9 +252,20 @@ impl Session<'_> {
                 let n = labels.len();
                 labels.extend([unknown, why]);
                 let help = self.t("interview-help-multiselect");
+                let ticked: Vec<usize> = match earlier {
+                    Some(RawValue::List(items)) => items
+                        .iter()
+                        .filter_map(|i| match i {
+                            RawValue::Str(id) => fact.option_index(id).map(usize::from),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
                 match inquire::MultiSelect::new(question, labels)
                     .with_help_message(&help)
                     .with_page_size(12)
+                    .with_default(&ticked)
                     .raw_prompt()
                 {
                     Ok(chosen) => {
@@ -268,8 +288,15 @@ impl Session<'_> {
             }
             _ => {
                 let help = format!("{} {}", self.type_hint(fact), self.t("interview-hint"));
+                let initial = match earlier {
+                    Some(RawValue::Str(s)) if s != "unknown" => s.clone(),
+                    Some(RawValue::Num(n)) => n.to_string(),
+                    Some(RawValue::Date(d)) => d.to_string(),
+                    _ => String::new(),
+                };
                 match inquire::Text::new(question)
                     .with_help_message(&help)
+                    .with_initial_value(&initial)
                     .prompt()
                 {
                     Ok(text) => Ok(command(&text).unwrap_or(Reply::Text(text))),
@@ -325,7 +352,45 @@ impl Session<'_> {
             );
             println!("  {}. {}: {v}", i + 1, f.label.get(self.lang));
         }
-        println!("  ({})", self.t("interview-change-usage"));
+        if matches!(self.input, Input::Piped(_)) {
+            println!("  ({})", self.t("interview-change-usage"));
+        }
+    }
+
+    /// On a terminal: which answer to change (`None` to go on).
+    fn pick_answer(&self, iv: &Interview<'_>) -> Result<Option<usize>> {
+        let mut labels: Vec<String> = iv
+            .answers()
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let f = &self.pack.facts[usize::from(a.fact)];
+                let v = value(
+                    self.pack,
+                    &self.m,
+                    self.lang,
+                    a.value,
+                    Some(&fact_ty(a.fact, f)),
+                );
+                format!("{}. {}: {v}", i + 1, f.label.get(self.lang))
+            })
+            .collect();
+        let n = labels.len();
+        labels.push(self.t("interview-continue-option"));
+        let help = self.t("interview-help-select");
+        match inquire::Select::new(&self.t("interview-change-which"), labels)
+            .with_help_message(&help)
+            .with_page_size(12)
+            .raw_prompt()
+        {
+            Ok(c) if c.index < n => Ok(Some(c.index + 1)),
+            Ok(_)
+            | Err(
+                inquire::InquireError::OperationCanceled
+                | inquire::InquireError::OperationInterrupted,
+            ) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     fn save(&self, iv: &Interview<'_>) -> Result<()> {
@@ -334,6 +399,19 @@ impl Session<'_> {
         };
         write_atomically(path, &iv.to_case_file().to_toml(self.pack))
     }
+}
+
+/// The question that changes answer `n` (1-based), with the answer as it stands.
+fn changing(iv: &mut Interview<'_>, n: usize) -> Option<Question> {
+    let a = iv.answers().get(n.checked_sub(1)?)?.clone();
+    let remaining = iv.next_question().map_or(0, |q| q.remaining);
+    Some(Question {
+        fact: a.fact,
+        number: n,
+        remaining: remaining.max(1),
+        routes: 0,
+        earlier: Some(a.raw),
+    })
 }
 
 fn write_atomically(path: &Path, text: &str) -> Result<()> {
@@ -403,13 +481,22 @@ pub fn run(opts: Options) -> Result<ExitCode> {
         match s.ask(&q)? {
             Reply::End => break false,
             Reply::Why => s.print_why(&mut iv, q.fact),
+            // Going back from a changed question cancels the change; otherwise it undoes
+            // the last answer.
+            Reply::Back if forced.is_some() => forced = None,
             Reply::Back => {
-                forced = None;
                 if !iv.back() {
                     println!("{}", s.t("interview-back-none"));
                 }
             }
-            Reply::Answers => s.print_answers(&iv),
+            Reply::Answers => {
+                s.print_answers(&iv);
+                if matches!(s.input, Input::Terminal)
+                    && let Some(n) = s.pick_answer(&iv)?
+                {
+                    forced = changing(&mut iv, n);
+                }
+            }
             Reply::Change(n) => {
                 match n.and_then(|n| iv.answers().get(n.wrapping_sub(1)).cloned()) {
                     Some(a) => {

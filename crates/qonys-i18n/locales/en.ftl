@@ -140,3 +140,6 @@ web-change-last = Change the last answer
 web-tier = source tier { $tier }
 web-error-choose = Please choose an answer, or press “I don't know”.
 web-error-empty = Please type an answer, or press “I don't know”.
+interview-answers-option = Review or change my answers
+interview-continue-option = Go on with the questions
+interview-change-which = Which answer do you want to change?

@@ -140,3 +140,6 @@ web-change-last = Соңғы жауапты өзгерту
 web-tier = дереккөз деңгейі { $tier }
 web-error-choose = Жауапты таңдаңыз немесе «Білмеймін» түймесін басыңыз.
 web-error-empty = Жауапты енгізіңіз немесе «Білмеймін» түймесін басыңыз.
+interview-answers-option = Жауаптарды қарау немесе өзгерту
+interview-continue-option = Сауалнаманы жалғастыру
+interview-change-which = Қай жауапты өзгерткіңіз келеді?

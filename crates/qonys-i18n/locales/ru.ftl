@@ -141,3 +141,6 @@ web-change-last = Изменить последний ответ
 web-tier = уровень источника { $tier }
 web-error-choose = Выберите ответ или нажмите «Не знаю».
 web-error-empty = Введите ответ или нажмите «Не знаю».
+interview-answers-option = Просмотреть или изменить ответы
+interview-continue-option = Продолжить опрос
+interview-change-which = Какой ответ вы хотите изменить?
