@@ -207,6 +207,10 @@ pub trait Store: Send + Sync {
     async fn complete_reminder(&self, id: Uuid, worker: &str, now: Timestamp) -> Result<()>;
     /// Gives a claimed, unsent reminder back (sending failed) so it is claimed again.
     async fn release_reminder(&self, id: Uuid, worker: &str) -> Result<()>;
+    /// Gives back claims older than `claimed_before` that were never completed (a worker
+    /// died between claiming and sending); returns how many. Calling this trades
+    /// exactly-once for at-least-once on a crash: choose the cut-off accordingly.
+    async fn release_stale_claims(&self, claimed_before: Timestamp) -> Result<u64>;
     /// A case's reminders, by due time.
     async fn reminders(&self, case_id: Uuid) -> Result<Vec<Reminder>>;
 

@@ -270,6 +270,45 @@ impl SqlStore {
         Ok(store)
     }
 
+    /// Restores a file made by [`Store::backup_to`] as the database of `data_dir`, which
+    /// must not hold one yet (stop the server first; move the old files aside). The copy
+    /// is synced, then opened, and refused (and removed) unless SQLite's integrity check
+    /// and the audit chain pass. Document files are not in the file backup: restore the
+    /// `documents/` folder alongside, or use [`Store::export`]/[`Store::import`].
+    pub async fn restore_sqlite_backup(backup: &Path, data_dir: &Path) -> Result<SqlStore> {
+        let target = data_dir.join("qonys.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let p = data_dir.join(format!("qonys.db{suffix}"));
+            if tokio::fs::try_exists(&p).await? {
+                return Err(StoreError::Io(std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "the data directory already holds a database",
+                )));
+            }
+        }
+        tokio::fs::create_dir_all(data_dir).await?;
+        let tmp = data_dir.join("qonys.db.restoring");
+        tokio::fs::copy(backup, &tmp).await?;
+        tokio::fs::File::open(&tmp).await?.sync_all().await?;
+        tokio::fs::rename(&tmp, &target).await?;
+        if let Ok(dir) = tokio::fs::File::open(data_dir).await {
+            let _ = dir.sync_all().await;
+        }
+        let checked: Result<SqlStore> = async {
+            let store = SqlStore::open(StoreOptions::sqlite_in(data_dir)).await?;
+            store.check_integrity().await?;
+            store.verify_audit().await?;
+            Ok(store)
+        }
+        .await;
+        if checked.is_err() {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = tokio::fs::remove_file(data_dir.join(format!("qonys.db{suffix}"))).await;
+            }
+        }
+        checked
+    }
+
     /// The SQLite settings in effect on a pooled connection (`Unsupported` on PostgreSQL).
     pub async fn sqlite_settings(&self) -> Result<SqliteSettings> {
         if self.backend != Backend::Sqlite {
@@ -1862,6 +1901,17 @@ impl Store for SqlStore {
             });
         }
         Ok(())
+    }
+
+    async fn release_stale_claims(&self, claimed_before: Timestamp) -> Result<u64> {
+        let res = sqlx::query(
+            "UPDATE reminders SET claimed_by = NULL, claimed_at = NULL \
+             WHERE done_at IS NULL AND claimed_by IS NOT NULL AND claimed_at < $1",
+        )
+        .bind(ts_text(claimed_before))
+        .execute(&self.pool)
+        .await?;
+        Ok(res.rows_affected())
     }
 
     async fn reminders(&self, case_id: Uuid) -> Result<Vec<Reminder>> {

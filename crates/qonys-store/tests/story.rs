@@ -657,6 +657,44 @@ async fn story(h: &mut Harness) {
             .await,
         Err(StoreError::NotFound { .. })
     ));
+    // A worker that died after claiming: its claim can be given back.
+    let orphan = store
+        .schedule_reminder(
+            &by_adviser,
+            NewReminder {
+                case_id: Some(case.id),
+                kind: "deadline".into(),
+                payload: json!({}),
+                due_at: due,
+            },
+        )
+        .await
+        .unwrap();
+    let claimed = other_process
+        .claim_due_reminders(Timestamp::now(), "worker-dead", 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        claimed.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![orphan.id]
+    );
+    assert_eq!(
+        store
+            .release_stale_claims(Timestamp::now() - SignedDuration::from_mins(5))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(store.release_stale_claims(later(1)).await.unwrap(), 1);
+    let again = store
+        .claim_due_reminders(Timestamp::now(), "worker-a", 10)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    store
+        .complete_reminder(orphan.id, "worker-a", Timestamp::now())
+        .await
+        .unwrap();
     other_process.close().await;
 
     // The audit log: every change recorded, ids and field names only; the chain verifies.
@@ -812,10 +850,10 @@ async fn story(h: &mut Harness) {
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         store.backup_to(&target).await.unwrap();
         assert!(store.backup_to(&target).await.is_err(), "never overwrites");
-        let copy = SqlStore::open(StoreOptions::sqlite_in(target.parent().unwrap()))
+        let restore_dir = h.dirs[0].path().join("restored");
+        let copy = SqlStore::restore_sqlite_backup(&target, &restore_dir)
             .await
             .unwrap();
-        copy.check_integrity().await.unwrap();
         assert_eq!(
             copy.verify_audit().await.unwrap(),
             store.verify_audit().await.unwrap()
@@ -823,6 +861,12 @@ async fn story(h: &mut Harness) {
         assert_eq!(
             copy.case(case.id).await.unwrap(),
             store.case(case.id).await.unwrap()
+        );
+        assert!(
+            SqlStore::restore_sqlite_backup(&target, &restore_dir)
+                .await
+                .is_err(),
+            "never restores over a database"
         );
         copy.close().await;
     } else {
@@ -1115,4 +1159,155 @@ async fn audit_chain_survives_concurrent_writers() {
         t.await.unwrap();
     }
     assert_eq!(store.verify_audit().await.unwrap().records, 80);
+}
+
+// ------------------------------------------------------------------ crash safety
+
+const CRASH_CHILD_ENV: &str = "QONYS_STORE_CRASH_CHILD_DIR";
+
+/// Child side of `sqlite_survives_sigkill_during_writes`: does nothing unless started by
+/// it. Writes cases (create, then a facts edit, then a note) and prints `ACK <id>
+/// <version>` after each acknowledged write, until it is killed.
+#[tokio::test]
+async fn crash_writer_child() {
+    let Ok(dir) = std::env::var(CRASH_CHILD_ENV) else {
+        return;
+    };
+    use std::io::Write;
+    let store = SqlStore::open(StoreOptions::sqlite_in(std::path::Path::new(&dir)))
+        .await
+        .unwrap();
+    let actor = Actor::system("crash-test");
+    let mut out = std::io::stdout();
+    for i in 0.. {
+        let case = store
+            .create_case(
+                &actor,
+                NewCase {
+                    title: format!("crash {i}"),
+                    status: "new".into(),
+                    language: "en".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        writeln!(out, "ACK {} 1", case.id).unwrap();
+        out.flush().unwrap();
+        let case = store
+            .update_case(
+                &actor,
+                case.id,
+                1,
+                CaseChange {
+                    facts: Some(json!({"i": i})),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        writeln!(out, "ACK {} {}", case.id, case.version).unwrap();
+        out.flush().unwrap();
+        store.add_note(&actor, case.id, "n").await.unwrap();
+        writeln!(out, "ACK {} {}", case.id, case.version + 1).unwrap();
+        out.flush().unwrap();
+    }
+}
+
+/// Kills a writing process with SIGKILL at random moments, restarts, and checks that
+/// every acknowledged write is there, nothing is half-written, and the database and the
+/// audit chain check out.
+#[tokio::test]
+async fn sqlite_survives_sigkill_during_writes() {
+    use rand::Rng;
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+
+    let dir = tempfile::tempdir().unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let mut acked: std::collections::HashMap<Uuid, i64> = Default::default();
+    let rounds = 6;
+    for round in 0..rounds {
+        let mut child = Command::new(&exe)
+            .args([
+                "--exact",
+                "crash_writer_child",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CRASH_CHILD_ENV, dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut lines = Vec::new();
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(rest) = line.strip_prefix("ACK ") {
+                    lines.push(rest.to_string());
+                }
+            }
+            lines
+        });
+        // Wait for the first acknowledgement, then a random moment, then SIGKILL.
+        let wait = rand::rng().random_range(150..700);
+        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+        for line in reader.join().unwrap() {
+            let mut parts = line.split(' ');
+            let id: Uuid = parts.next().unwrap().parse().unwrap();
+            let version: i64 = parts.next().unwrap().parse().unwrap();
+            let e = acked.entry(id).or_default();
+            *e = (*e).max(version);
+        }
+
+        let store = SqlStore::open(StoreOptions::sqlite_in(dir.path()))
+            .await
+            .unwrap();
+        store.check_integrity().await.unwrap();
+        store.verify_audit().await.unwrap();
+        for (id, version) in &acked {
+            let case = store
+                .case(*id)
+                .await
+                .unwrap_or_else(|e| panic!("round {round}: acknowledged case lost: {e}"));
+            assert!(
+                case.version >= *version,
+                "round {round}: acknowledged version lost"
+            );
+        }
+        // Nothing half-written: every stored case has its whole history and audit trail.
+        let page = store
+            .list_cases(&CaseQuery {
+                limit: 500,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        for c in &page.cases {
+            let case = store.case(c.id).await.unwrap();
+            let facts = store.fact_history(c.id).await.unwrap();
+            let notes = store.notes(c.id).await.unwrap();
+            let audit = store.audit_for_case(c.id).await.unwrap();
+            assert_eq!(
+                facts.last().unwrap().version,
+                case.version - notes.len() as i64
+            );
+            assert_eq!(
+                audit.len() as i64,
+                case.version,
+                "one audit record per change"
+            );
+        }
+        store.close().await;
+    }
+    assert!(
+        acked.len() >= rounds,
+        "the writer made progress ({} cases acknowledged)",
+        acked.len()
+    );
+    eprintln!("{} acknowledged cases over {rounds} kills", acked.len());
 }
