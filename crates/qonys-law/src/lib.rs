@@ -8,6 +8,7 @@
 pub mod bundled;
 pub mod case;
 pub mod continuity;
+pub mod documents;
 pub mod engine;
 pub mod interview;
 pub mod pack;

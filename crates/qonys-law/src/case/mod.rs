@@ -3,11 +3,13 @@
 //! names the field and says what was expected; "unknown" is a valid answer ("I don't know").
 
 pub mod history;
+pub mod documents;
 mod input;
 
 use std::collections::BTreeMap;
 
 pub use history::{Event, EventKind, History, StatusKind, StatusPeriod};
+pub use documents::CaseDocument;
 pub use input::{AnswerError, RawValue, parse_answer};
 
 use crate::pack::{FactIdx, Lang, Pack, V};
@@ -105,9 +107,11 @@ pub struct CaseFile {
     pub facts: BTreeMap<String, RawValue>,
     /// Status periods and dated events (`[[status]]`, `[[event]]`).
     pub history: History,
+    /// Documents (`[[document]]`).
+    pub documents: Vec<CaseDocument>,
 }
 
-const TOP_LEVEL: &[&str] = &["case", "facts", "status", "event"];
+const TOP_LEVEL: &[&str] = &["case", "facts", "status", "event", "document"];
 
 impl CaseFile {
     /// Reads a case file, choosing TOML or JSON by its first non-blank character.
@@ -164,6 +168,10 @@ impl CaseFile {
                 "event" => out
                     .history
                     .read_events(&history::toml_to_json(value), &mut errors),
+                "document" => match CaseDocument::read_array(value) {
+                    Ok(d) => out.documents = d,
+                    Err(e) => errors.extend(e),
+                },
                 other => errors.push(FieldError {
                     field: other.into(),
                     message: format!(
@@ -221,6 +229,10 @@ impl CaseFile {
                 },
                 "status" => out.history.read_statuses(&value, &mut errors),
                 "event" => out.history.read_events(&value, &mut errors),
+                "document" => match CaseDocument::read_json(value) {
+                    Ok(d) => out.documents = d,
+                    Err(e) => errors.extend(e),
+                },
                 other => errors.push(FieldError {
                     field: other.into(),
                     message: format!(
@@ -261,6 +273,9 @@ impl CaseFile {
             out.push_str(&format!("{k} = {}\n", self.facts[k].to_toml()));
         }
         out.push_str(&self.history.to_toml());
+        for d in &self.documents {
+            out.push_str(&d.to_toml());
+        }
         out
     }
 }

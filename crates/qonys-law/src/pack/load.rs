@@ -119,20 +119,20 @@ pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
         .map(|(_, c)| c)
 }
 
-struct Files<'a> {
+pub(crate) struct Files<'a> {
     files: &'a [(String, String)],
     errors: Vec<LoadError>,
 }
 
 impl<'a> Files<'a> {
-    fn text(&self, file: &str) -> &'a str {
+    pub(crate) fn text(&self, file: &str) -> &'a str {
         self.files
             .iter()
             .find(|(p, _)| p == file)
             .map_or("", |(_, t)| t.as_str())
     }
 
-    fn loc(&self, file: &str, offset: usize) -> Loc {
+    pub(crate) fn loc(&self, file: &str, offset: usize) -> Loc {
         let (line, col) = line_col(self.text(file), offset);
         Loc {
             file: file.to_string(),
@@ -141,7 +141,7 @@ impl<'a> Files<'a> {
         }
     }
 
-    fn error(&mut self, file: &str, offset: usize, message: impl Into<String>) {
+    pub(crate) fn error(&mut self, file: &str, offset: usize, message: impl Into<String>) {
         let loc = self.loc(file, offset);
         self.errors.push(LoadError {
             loc,
@@ -149,7 +149,7 @@ impl<'a> Files<'a> {
         });
     }
 
-    fn parse<T: DeserializeOwned>(&mut self, file: &str) -> Option<T> {
+    pub(crate) fn parse<T: DeserializeOwned>(&mut self, file: &str) -> Option<T> {
         let text = self.text(file);
         match toml::from_str::<T>(text) {
             Ok(v) => Some(v),
@@ -177,7 +177,13 @@ impl<'a> Files<'a> {
     }
 }
 
-fn text_of(files: &mut Files<'_>, file: &str, at: usize, what: &str, src: &TextSrc) -> Text {
+pub(crate) fn text_of(
+    files: &mut Files<'_>,
+    file: &str,
+    at: usize,
+    what: &str,
+    src: &TextSrc,
+) -> Text {
     let mut parts: [String; 3] = Default::default();
     for (i, lang) in Lang::ALL.iter().enumerate() {
         match src.get(lang.code()) {
@@ -206,7 +212,13 @@ fn text_of(files: &mut Files<'_>, file: &str, at: usize, what: &str, src: &TextS
     Text::new(&parts[0], &parts[1], &parts[2])
 }
 
-fn period(files: &mut Files<'_>, file: &str, at: usize, what: &str, p: &PeriodSrc) -> Period {
+pub(crate) fn period(
+    files: &mut Files<'_>,
+    file: &str,
+    at: usize,
+    what: &str,
+    p: &PeriodSrc,
+) -> Period {
     let out = Period {
         from: p.from.map(|d| d.0),
         until: p.until.map(|d| d.0),
@@ -224,7 +236,7 @@ fn period(files: &mut Files<'_>, file: &str, at: usize, what: &str, p: &PeriodSr
 }
 
 #[allow(clippy::too_many_arguments)]
-fn provenance(
+pub(crate) fn provenance(
     files: &mut Files<'_>,
     acts: &HashMap<String, u16>,
     file: &str,
@@ -1100,6 +1112,18 @@ pub fn load(files: &[(String, String)]) -> Result<Pack, LoadErrors> {
         }
     }
 
+    // documents.toml, data/apostille.toml, data/legal_assistance.toml
+    let documents = crate::documents::load_rules(
+        &mut fs,
+        &act_index,
+        &mut arena,
+        &compile,
+        &routes,
+        &mut all_ids,
+    );
+    let formalities =
+        crate::documents::formalities::load_tables(&mut fs, &act_index, &country_index);
+
     // data/calendar.toml and deadlines.toml (continuity)
     let (calendar, calendar_names) = continuity::load_calendar(&mut fs, &act_index);
     let route_ids: Vec<String> = routes.iter().map(|r| r.id.clone()).collect();
@@ -1127,11 +1151,12 @@ pub fn load(files: &[(String, String)]) -> Result<Pack, LoadErrors> {
                     | "parameters.toml"
                     | "derived.toml"
                     | "warnings.toml"
+                    | "documents.toml"
                     | "deadlines.toml"
             ) || (p.starts_with("routes/") || p.starts_with("tests/") || p.starts_with("data/"))
                 && p.ends_with(".toml");
         if !known {
-            fs.error(p, 0, "unexpected file in the pack (expected pack.toml, facts.toml, parameters.toml, derived.toml, warnings.toml, routes/*.toml, data/*.toml, tests/*.toml)");
+            fs.error(p, 0, "unexpected file in the pack (expected pack.toml, facts.toml, parameters.toml, derived.toml, warnings.toml, documents.toml, routes/*.toml, data/*.toml, tests/*.toml)");
         }
     }
 
@@ -1150,6 +1175,8 @@ pub fn load(files: &[(String, String)]) -> Result<Pack, LoadErrors> {
         lists: arena.lists,
         scenarios: Vec::new(),
         data_files,
+        documents,
+        formalities,
         calendar,
         calendar_names,
         deadlines,

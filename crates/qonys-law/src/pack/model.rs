@@ -571,6 +571,11 @@ pub struct Pack {
     pub scenarios: Vec<super::load::Scenario>,
     /// Data files the core does not interpret itself (path, text), for later layers.
     pub data_files: Vec<(String, String)>,
+    /// Document kinds and the routes' document requirements (`documents.toml`).
+    pub documents: crate::documents::DocumentRules,
+    /// Apostille parties and exempting treaties (`data/apostille.toml`,
+    /// `data/legal_assistance.toml`).
+    pub formalities: crate::documents::formalities::Formalities,
     /// The working-day calendar (`data/calendar.toml`; weekends only without it).
     pub calendar: qonys_time::WorkCalendar,
     /// Display names of the calendar's days, by name key.

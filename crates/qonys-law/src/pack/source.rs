@@ -649,6 +649,237 @@ pub struct GroupSrc {
     pub reviewed: Option<PackDate>,
 }
 
+/// `documents.toml`: the documents a route asks for — document kinds, and per-route
+/// requirements with their conditions, validity windows and citations.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentsFile {
+    /// Document kinds (passport, criminal-record certificate, …).
+    pub kind: Vec<DocKindSrc>,
+    /// Which route needs which document, when, and how fresh.
+    pub requirement: Vec<DocRequirementSrc>,
+}
+
+/// Who obtains and hands over a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, JsonSchema, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProvidedBySrc {
+    /// The applicant.
+    Applicant,
+    /// The family member or host in Kazakhstan who sponsors the applicant.
+    Sponsor,
+    /// The employer in Kazakhstan.
+    Employer,
+    /// An institution (university, akimat, Astana Hub, bank, clinic).
+    Institution,
+}
+
+/// Where a document of this kind is normally issued, for the formalities it needs when the
+/// case file does not say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssuedInSrc {
+    /// The applicant's state of citizenship (or residence): a foreign public document.
+    HomeCountry,
+    /// Kazakhstan: no apostille or legalisation.
+    Kazakhstan,
+    /// Either; the case file's `issuing_country` decides.
+    Any,
+}
+
+/// A kind of document.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocKindSrc {
+    /// Identifier used in requirements and in case files (`criminal_record_certificate`).
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Name in every language.
+    pub label: TextSrc,
+    /// What the document is and where it is obtained, in every language.
+    pub description: TextSrc,
+    /// Who provides it.
+    pub provided_by: ProvidedBySrc,
+    /// Whether it is a public document (issued by an authority or notary) that needs an
+    /// apostille or legalisation when issued abroad (Apostille Convention art. 1).
+    pub public_document: bool,
+    /// Where it is normally issued.
+    pub issued_in: IssuedInSrc,
+    /// Whether it identifies its holder (name, date of birth) — checked against the
+    /// passport.
+    #[serde(default)]
+    pub identity: bool,
+    /// Whether it records an event with a date (marriage, birth) that must precede filing.
+    #[serde(default)]
+    pub event: bool,
+    /// Whether it carries text that may need a translation (default true; false for a
+    /// photograph).
+    #[serde(default = "yes")]
+    pub has_text: bool,
+    /// Where the description was read (at least one entry).
+    pub cite: Vec<CitationSrc>,
+    /// Confirmed or uncertain.
+    pub confidence: Confidence,
+    /// For uncertain items: what must be confirmed.
+    #[serde(default)]
+    pub uncertainty: Option<TextSrc>,
+    /// When a maintainer last checked this item.
+    #[schemars(with = "String")]
+    pub reviewed: PackDate,
+}
+
+/// A route's requirement of a document.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocRequirementSrc {
+    /// Stable identifier, prefixed with the route id (`permanent_residence.criminal_record`).
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// The route.
+    pub route: String,
+    /// The document kind.
+    pub document: String,
+    /// Why it is needed: the rule in one sentence, in every language.
+    pub text: TextSrc,
+    /// The document is only needed when this holds (three-valued: unknown lists the
+    /// document as "may be needed").
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub applies_when: Option<ExprSrc>,
+    /// The document may be at most this many days old on the filing date.
+    #[serde(default)]
+    pub max_age_days: Option<u32>,
+    /// The document must remain valid more than this many days after the filing date.
+    #[serde(default)]
+    pub min_validity_days: Option<u32>,
+    /// When the requirement is in force.
+    #[serde(default)]
+    pub effective: PeriodSrc,
+    /// Where the rule was read (at least one entry).
+    pub cite: Vec<CitationSrc>,
+    /// Confirmed or uncertain.
+    pub confidence: Confidence,
+    /// For uncertain items: what must be confirmed.
+    #[serde(default)]
+    pub uncertainty: Option<TextSrc>,
+    /// When a maintainer last checked this item.
+    #[schemars(with = "String")]
+    pub reviewed: PackDate,
+}
+
+/// `data/apostille.toml`: parties to the Apostille Convention with the date it entered into
+/// force between them and Kazakhstan.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApostilleFile {
+    /// When the table was last reviewed.
+    #[schemars(with = "String")]
+    pub reviewed: PackDate,
+    /// Parties.
+    pub party: Vec<ApostillePartySrc>,
+}
+
+/// A party to the Apostille Convention.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApostillePartySrc {
+    /// ISO 3166-1 alpha-2 code.
+    #[schemars(with = "String")]
+    pub country: Spanned<String>,
+    /// Entry into force for this state; omitted = not verified (never "not a party").
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub in_force: Option<PackDate>,
+    /// Confirmed or uncertain.
+    pub confidence: Confidence,
+    /// What must be confirmed.
+    #[serde(default)]
+    pub uncertainty: Option<TextSrc>,
+    /// Objections to or by this state's accession that matter for Kazakhstan.
+    #[serde(default)]
+    pub objections_note: Option<String>,
+    /// Where the row was read (at least one entry).
+    pub cite: Vec<CitationSrc>,
+}
+
+/// `data/legal_assistance.toml`: treaties that exempt documents from apostille and
+/// legalisation (Minsk 1993, Chisinau 2002, bilateral).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LegalAssistanceFile {
+    /// When the table was last reviewed.
+    #[schemars(with = "String")]
+    pub reviewed: PackDate,
+    /// Treaty rows, one per partner and convention.
+    pub treaty: Vec<TreatySrc>,
+}
+
+/// Whether a treaty row exempts documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[schemars(with = "serde_json::Value")]
+pub enum ExemptsSrc {
+    /// `true`: exempts while in force.
+    Yes,
+    /// `false`: does not exempt.
+    No,
+    /// `"unverified"`: not established; never exempts on its own.
+    Unverified,
+}
+
+impl<'de> Deserialize<'de> for ExemptsSrc {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            B(bool),
+            S(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::B(true) => Ok(ExemptsSrc::Yes),
+            Raw::B(false) => Ok(ExemptsSrc::No),
+            Raw::S(s) if s == "unverified" => Ok(ExemptsSrc::Unverified),
+            Raw::S(s) => Err(serde::de::Error::custom(format!(
+                "expected true, false or \"unverified\", found {s:?}"
+            ))),
+        }
+    }
+}
+
+/// One treaty between Kazakhstan and a partner.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TreatySrc {
+    /// Partner, ISO 3166-1 alpha-2 (`KZ` rows record Kazakhstan's own ratification).
+    #[schemars(with = "String")]
+    pub country: Spanned<String>,
+    /// `minsk_1993`, `chisinau_2002` or `bilateral`.
+    pub convention: String,
+    /// `kz_ratified`, `in_force`, `in_force_uncertain`, `party_unverified`, `signed_only`,
+    /// `signed_ratification_unverified`, `signed_not_ratified`, `withdrawn`,
+    /// `none_civil_found`, `draft`.
+    pub status: String,
+    /// Whether the treaty exempts documents: `true`, `false` or `"unverified"`.
+    pub exempts_documents: ExemptsSrc,
+    /// Date it took effect between KZ and the partner; omitted = not verified.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub in_force: Option<PackDate>,
+    /// Last day it applied (required for `withdrawn`).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub valid_until: Option<PackDate>,
+    /// Confirmed or uncertain.
+    pub confidence: Confidence,
+    /// What must be confirmed.
+    #[serde(default)]
+    pub uncertainty: Option<TextSrc>,
+    /// Notes.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Where the row was read (at least one entry).
+    pub cite: Vec<CitationSrc>,
+}
+
 /// `data/calendar.toml`: the working-day calendar — public holidays, religious days off,
 /// weekend-substitute days, transfers and working weekends for the years it covers.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -943,4 +1174,8 @@ pub enum RollSrc {
     NextWorkingDay,
     /// Previous working day.
     PreviousWorkingDay,
+}
+
+fn yes() -> bool {
+    true
 }
