@@ -364,6 +364,53 @@ async fn story(h: &mut Harness) {
     }
     let reloaded = store.case(case.id).await.unwrap();
     assert_eq!(reloaded.facts["purpose"], "study", "no silent overwrite");
+    // Concurrent editors of the same version: exactly one wins, the rest get Conflict.
+    let current = store.case(case.id).await.unwrap();
+    let shared = Arc::new(store.clone());
+    let editors: Vec<_> = (0..6)
+        .map(|i| {
+            let s = shared.clone();
+            let actor = by_adviser.clone();
+            tokio::spawn(async move {
+                s.update_case(
+                    &actor,
+                    current.id,
+                    current.version,
+                    CaseChange {
+                        urgency: Some(50 + i),
+                        ..Default::default()
+                    },
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut wins = 0;
+    for e in editors {
+        match e.await.unwrap() {
+            Ok(c) => {
+                wins += 1;
+                assert_eq!(c.version, current.version + 1);
+            }
+            Err(StoreError::Conflict { current_version }) => {
+                assert_eq!(current_version, current.version + 1)
+            }
+            Err(other) => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(wins, 1, "exactly one concurrent edit wins");
+    let case = store
+        .update_case(
+            &by_adviser,
+            case.id,
+            current.version + 1,
+            CaseChange {
+                urgency: Some(50),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     let history = store.fact_history(case.id).await.unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(history[0].facts["purpose"], "work");
