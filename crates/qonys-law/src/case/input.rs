@@ -119,49 +119,45 @@ fn found(raw: &RawValue) -> String {
     }
 }
 
-/// Reads an amount such as `5000000`, `5 000 000`, `5,000,000.50 KZT`, `3000 USD`.
-/// Returns the number and the currency code, if one was written.
+/// Reads an amount such as `5000000`, `5 000 000`, `5,000,000.50 KZT`, `USD 3000`, `₸5000`:
+/// the number and the currency code, if one was written. Case files, the API and the interview
+/// all read amounts with this one function.
 pub fn parse_amount(text: &str) -> Option<(f64, Option<String>)> {
     let t = text.trim();
-    let (num_part, cur) = match t.rfind(|c: char| c.is_ascii_digit()) {
-        Some(last) => {
-            let (a, b) = t.split_at(last + 1);
-            (a, b.trim())
-        }
-        None => return None,
+    let (negative, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, t),
     };
-    let (num_part, cur) = if cur.is_empty() {
-        // Currency may come first: "USD 3000", "$3000", "₸5000".
-        let first_digit = num_part.find(|c: char| c.is_ascii_digit())?;
-        let (p, n) = num_part.split_at(first_digit);
-        (n, p.trim())
+    let last = t.rfind(|c: char| c.is_ascii_digit())?;
+    let (num, after) = t.split_at(last + 1);
+    let (num, cur) = if after.trim().is_empty() {
+        let first = num.find(|c: char| c.is_ascii_digit())?;
+        let (before, n) = num.split_at(first);
+        (n, before.trim())
     } else {
-        (num_part, cur)
+        (num, after.trim())
     };
-    let currency = match cur.to_ascii_uppercase().as_str() {
+    let currency = match cur.to_uppercase().as_str() {
         "" => None,
         "$" | "USD" | "US$" => Some("USD".to_string()),
-        "₸" | "KZT" | "ТГ" | "ТЕНГЕ" => Some("KZT".to_string()),
+        "₸" | "KZT" | "ТГ" | "ТЕНГЕ" | "ТЕҢГЕ" => Some("KZT".to_string()),
         "€" | "EUR" => Some("EUR".to_string()),
-        "₽" | "RUB" => Some("RUB".to_string()),
+        "₽" | "RUB" | "РУБ" => Some("RUB".to_string()),
         other if other.len() == 3 && other.chars().all(|c| c.is_ascii_alphabetic()) => {
             Some(other.to_string())
         }
-        _ => match cur {
-            "тг" | "тенге" | "теңге" => Some("KZT".to_string()),
-            _ => return None,
-        },
+        _ => return None,
     };
     let mut digits = String::new();
-    for c in num_part.chars() {
+    for c in num.chars() {
         match c {
             '0'..='9' | '.' => digits.push(c),
             ' ' | '\u{a0}' | '\u{202f}' | '_' | ',' | '\'' => {}
-            '-' if digits.is_empty() => digits.push('-'),
             _ => return None,
         }
     }
     let n: f64 = digits.parse().ok()?;
+    let n = if negative { -n } else { n };
     n.is_finite().then_some((n, currency))
 }
 

@@ -2,15 +2,15 @@
 //! the same shape), and the binding of its raw answers to the pack's typed facts. Every error
 //! names the field and says what was expected; "unknown" is a valid answer ("I don't know").
 
-pub mod history;
 pub mod documents;
+pub mod history;
 mod input;
 
 use std::collections::BTreeMap;
 
-pub use history::{Event, EventKind, History, StatusKind, StatusPeriod};
 pub use documents::CaseDocument;
-pub use input::{AnswerError, RawValue, parse_answer};
+pub use history::{Event, EventKind, History, StatusKind, StatusPeriod};
+pub use input::{AnswerError, RawValue, parse_amount, parse_answer};
 
 use crate::pack::{FactIdx, Lang, Pack, V};
 

@@ -24,8 +24,9 @@ pub struct Pick {
     pub fact: FactIdx,
     /// How many open routes it decides.
     pub routes: u16,
-    /// How many distinct facts (this one included) still decide open routes: an estimate
-    /// of the questions to go.
+    /// An estimate of the questions to go (this one included): the unanswered facts that
+    /// decide the open route needing the most answers. Asking every fact that decides any
+    /// open route is the worst case; answers usually settle several routes at once.
     pub remaining: usize,
 }
 
@@ -36,6 +37,7 @@ pub struct Selector {
     verdicts: Vec<Verdict>,
     deciding: Vec<FactIdx>,
     counts: Vec<u16>,
+    widest: usize,
 }
 
 /// Whether a requirement clause's outcome is unknown (exactly when the engine's outcome is
@@ -83,7 +85,9 @@ impl Selector {
             verdicts,
             deciding,
             counts,
+            widest,
         } = self;
+        *widest = 0;
         verdicts.clear();
         verdicts.resize(pack.routes.len(), Verdict::DoesNotFit);
         ev.verdicts(pack, facts.values(), as_of, verdicts);
@@ -100,13 +104,16 @@ impl Selector {
                     clause_deciding_facts(pack, clause, &env, deciding);
                 }
             }
+            let mut open_here = 0;
             for &f in deciding.iter() {
                 if !facts.is_answered(f)
                     && let Some(c) = counts.get_mut(usize::from(f))
                 {
                     *c = c.saturating_add(1);
+                    open_here += 1;
                 }
             }
+            *widest = (*widest).max(open_here);
         }
     }
 
@@ -115,12 +122,10 @@ impl Selector {
     pub fn next(&mut self, pack: &Pack, facts: &Facts, as_of: Date) -> Option<Pick> {
         self.scan(pack, facts, as_of);
         let mut best: Option<(u64, usize)> = None;
-        let mut remaining = 0;
         for (i, (&c, fact)) in self.counts.iter().zip(&pack.facts).enumerate() {
             if c == 0 {
                 continue;
             }
-            remaining += 1;
             let score = u64::from(c) * u64::from(fact.ask_weight.max(1));
             if best.is_none_or(|(s, _)| score > s) {
                 best = Some((score, i));
@@ -129,7 +134,7 @@ impl Selector {
         best.map(|(_, i)| Pick {
             fact: i as FactIdx,
             routes: self.counts[i],
-            remaining,
+            remaining: self.widest.max(1),
         })
     }
 

@@ -221,47 +221,6 @@ fn dotted_date(text: &str) -> Option<Date> {
     Date::from_ymd(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
-/// Reads an amount such as `5000000`, `5 000 000`, `5,000,000.50 KZT`, `USD 3000`, `₸5000`:
-/// the number and the currency code, if one was written. (The same reading as case files.)
-fn parse_amount(text: &str) -> Option<(f64, Option<String>)> {
-    let t = text.trim();
-    let (negative, t) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest.trim_start()),
-        None => (false, t),
-    };
-    let last = t.rfind(|c: char| c.is_ascii_digit())?;
-    let (num, after) = t.split_at(last + 1);
-    let (num, cur) = if after.trim().is_empty() {
-        let first = num.find(|c: char| c.is_ascii_digit())?;
-        let (before, n) = num.split_at(first);
-        (n, before.trim())
-    } else {
-        (num, after.trim())
-    };
-    let currency = match cur.to_uppercase().as_str() {
-        "" => None,
-        "$" | "USD" | "US$" => Some("USD".to_string()),
-        "₸" | "KZT" | "ТГ" | "ТЕНГЕ" | "ТЕҢГЕ" => Some("KZT".to_string()),
-        "€" | "EUR" => Some("EUR".to_string()),
-        "₽" | "RUB" | "РУБ" => Some("RUB".to_string()),
-        other if other.len() == 3 && other.chars().all(|c| c.is_ascii_alphabetic()) => {
-            Some(other.to_string())
-        }
-        _ => return None,
-    };
-    let mut digits = String::new();
-    for c in num.chars() {
-        match c {
-            '0'..='9' | '.' => digits.push(c),
-            ' ' | '\u{a0}' | '\u{202f}' | '_' | ',' | '\'' => {}
-            _ => return None,
-        }
-    }
-    let n: f64 = digits.parse().ok()?;
-    let n = if negative { -n } else { n };
-    n.is_finite().then_some((n, currency))
-}
-
 fn bounds(fact: &Fact, n: f64) -> Result<(), BadAnswer> {
     if let Some(min) = fact.min
         && n < min
@@ -336,7 +295,7 @@ pub fn read_answer(pack: &Pack, fact: &Fact, text: &str) -> Result<RawValue, Bad
             Err(_) => RawValue::Date(dotted_date(t).ok_or(BadAnswer::Date)?),
         },
         FactType::Integer | FactType::Number => {
-            let n = match parse_amount(t) {
+            let n = match crate::case::parse_amount(t) {
                 Some((n, None)) => n,
                 _ => return Err(BadAnswer::Number),
             };
@@ -347,7 +306,7 @@ pub fn read_answer(pack: &Pack, fact: &Fact, text: &str) -> Result<RawValue, Bad
             RawValue::Num(n)
         }
         FactType::Money(cur) => {
-            let n = match parse_amount(t) {
+            let n = match crate::case::parse_amount(t) {
                 Some((n, None)) => n,
                 Some((n, Some(c))) if &c == cur => n,
                 Some((_, Some(c))) => {
