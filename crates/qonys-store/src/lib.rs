@@ -55,6 +55,9 @@ pub trait Store: Send + Sync {
     async fn user_by_email(&self, email: &str) -> Result<User>;
     /// Users, optionally of one role, by creation.
     async fn list_users(&self, role: Option<Role>) -> Result<Vec<User>>;
+    /// Changes a user's name, role or firm (audited with field names). A role change
+    /// deletes the user's sessions so the new rights apply at once.
+    async fn update_user(&self, actor: &Actor, id: Uuid, change: UserChange) -> Result<User>;
     /// Replaces a password hash (also used to upgrade parameters at login).
     async fn set_password_hash(&self, actor: &Actor, id: Uuid, hash: &str) -> Result<()>;
     /// Disables or enables an account; disabling deletes its sessions.

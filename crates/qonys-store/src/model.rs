@@ -211,6 +211,25 @@ impl fmt::Debug for NewUser {
     }
 }
 
+/// A change to a user account; `None` leaves a field as it is.
+#[derive(Clone, Default)]
+pub struct UserChange {
+    /// New display name.
+    pub display_name: Option<String>,
+    /// New role.
+    pub role: Option<Role>,
+    /// Move to (`Some(Some(id))`) or out of (`Some(None)`) a firm.
+    pub firm_id: Option<Option<Uuid>>,
+}
+
+impl fmt::Debug for UserChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserChange")
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A server-side session (looked up by the hash of its token).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {

@@ -1010,6 +1010,61 @@ impl Store for SqlStore {
         rows.iter().map(user_row).collect()
     }
 
+    async fn update_user(&self, actor: &Actor, id: Uuid, change: UserChange) -> Result<User> {
+        let mut tx = self.write_tx().await?;
+        let mut fields = Vec::new();
+        if let Some(name) = &change.display_name {
+            fields.push("display_name");
+            sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2")
+                .bind(name.clone())
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(role) = change.role {
+            fields.push("role");
+            sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+                .bind(role.as_str())
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(firm) = change.firm_id {
+            fields.push("firm_id");
+            sqlx::query("UPDATE users SET firm_id = $1 WHERE id = $2")
+                .bind(ou(firm))
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        let r = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {USER_COLS} FROM users WHERE id = $1"
+        )))
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound { what: "user" })?;
+        let user = user_row(&r)?;
+        if !fields.is_empty() {
+            append_audit(
+                &mut tx,
+                self.backend,
+                actor,
+                "user.update",
+                None,
+                Some(id),
+                &fields,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(user)
+    }
+
     async fn set_password_hash(&self, actor: &Actor, id: Uuid, hash: &str) -> Result<()> {
         let mut tx = self.write_tx().await?;
         let res = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")

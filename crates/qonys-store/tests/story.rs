@@ -281,6 +281,44 @@ async fn story(h: &mut Harness) {
         adviser.id
     );
     let by_adviser = Actor::user(adviser.id, "10.0.0.7");
+    let adviser_session = store
+        .create_session(adviser.id, Timestamp::now(), later(60))
+        .await
+        .unwrap();
+    let renamed = store
+        .update_user(
+            &by_admin,
+            adviser.id,
+            UserChange {
+                display_name: Some("Adviser One".into()),
+                role: Some(Role::Adviser),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (renamed.display_name.as_str(), renamed.role),
+        ("Adviser One", Role::Adviser)
+    );
+    assert!(
+        store
+            .touch_session(
+                adviser_session.expose(),
+                Timestamp::now(),
+                SignedDuration::from_mins(30)
+            )
+            .await
+            .unwrap()
+            .is_none(),
+        "a role change ends the user's sessions"
+    );
+    assert!(matches!(
+        store
+            .update_user(&by_admin, Uuid::now_v7(), UserChange::default())
+            .await,
+        Err(StoreError::NotFound { what: "user" })
+    ));
 
     // A consultation request from the finder, submitted twice with the same key (and
     // twice concurrently with another key): each takes effect once.
