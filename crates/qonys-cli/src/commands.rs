@@ -90,6 +90,13 @@ enum Command {
         /// Apply the rules in force on this date (YYYY-MM-DD); default: today in Kazakhstan.
         #[arg(long)]
         as_of: Option<String>,
+        /// Folder for the embedded SQLite database (qonys.db) and document files; created
+        /// if missing.
+        #[arg(long, default_value = "./data")]
+        data_dir: PathBuf,
+        /// A PostgreSQL URL (postgres://…) to use instead of the embedded SQLite database.
+        #[arg(long, env = "QONYS_DATABASE_URL", hide_env_values = true)]
+        database: Option<String>,
     },
     /// Work with rule packs.
     Rules {
@@ -192,9 +199,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             as_of,
             pack,
         }),
-        Command::Serve { addr, pack, as_of } => {
-            crate::serve::run(crate::serve::Options { addr, pack, as_of })
-        }
+        Command::Serve {
+            addr,
+            pack,
+            as_of,
+            data_dir,
+            database,
+        } => crate::serve::run(crate::serve::Options {
+            addr,
+            pack,
+            as_of,
+            data_dir,
+            database,
+        }),
         Command::Rules { command } => rules(command),
     }
 }

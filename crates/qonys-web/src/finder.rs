@@ -33,6 +33,7 @@ use qonys_law::pack::{Fact, FactIdx, FactType, Ty};
 use qonys_law::{Date, Lang, Pack};
 
 use crate::AppState;
+use crate::consult::ConsultForm;
 use crate::lang::{self, Tr};
 use crate::pages::{Layout, error_page, field, form_pairs};
 
@@ -263,6 +264,7 @@ pub struct ResultPage<'a> {
     glance: Vec<GlanceRow>,
     bar: Vec<BarPart>,
     answered: Vec<(String, String)>,
+    consult: Option<ConsultForm>,
 }
 
 impl ResultPage<'_> {
@@ -278,11 +280,12 @@ impl ResultPage<'_> {
         }
     }
 
-    /// Whether a clause is worth showing (not: not applicable, not in force, no warning).
+    /// Whether a clause is listed under "Why" (not: not applicable, not in force, and no
+    /// warnings — raised warnings have their own list with their fixes).
     pub fn shown(&self, c: &ClauseOut) -> bool {
         !matches!(
             c.outcome.as_str(),
-            "not_applicable" | "not_in_force" | "not_triggered" | "trigger_unknown"
+            "not_applicable" | "not_in_force" | "not_triggered" | "trigger_unknown" | "triggered"
         )
     }
 
@@ -344,19 +347,24 @@ pub struct BarPart {
 }
 
 fn glance_row(t: Tr<'_>, r: &RouteOut) -> GlanceRow {
+    let line = |id: &str, text: &str| t.fmt(id, &[("text", text)]);
     let mut items: Vec<String> = match r.verdict.as_str() {
-        "fits" => vec![r.permit.clone()],
-        "fits_with_conditions" => r.conditions.iter().map(|c| c.text.clone()).collect(),
+        "fits" => vec![line("web-glance-permit", &r.permit)],
+        "fits_with_conditions" => r
+            .conditions
+            .iter()
+            .map(|c| line("web-glance-do", &c.text))
+            .collect(),
         "needs_information" => r
             .deciding_facts
             .iter()
-            .map(|f| f.question.clone())
+            .map(|f| line("web-glance-ask", &f.question))
             .collect(),
         _ => r
             .clauses
             .iter()
             .filter(|c| c.outcome == "not_met" && c.kind != "warning")
-            .map(|c| c.text.clone())
+            .map(|c| line("web-glance-not-met", &c.text))
             .collect(),
     };
     if !r.in_force {
@@ -387,12 +395,20 @@ const VERDICTS: [&str; 4] = [
     "does_not_fit",
 ];
 
+/// The verdict bar counts the residence routes (short stays are not a residence status),
+/// like the report's `routes_fitting`.
 fn verdict_bar(t: Tr<'_>, report: &AssessmentReport) -> Vec<BarPart> {
-    let total = report.routes.len().max(1);
+    let residence = |r: &&RouteOut| r.kind != "short_stay";
+    let total = report.routes.iter().filter(residence).count().max(1);
     let mut x = 0u32;
     let mut out = Vec::new();
     for v in VERDICTS {
-        let count = report.routes.iter().filter(|r| r.verdict == v).count();
+        let count = report
+            .routes
+            .iter()
+            .filter(residence)
+            .filter(|r| r.verdict == v)
+            .count();
         if count == 0 {
             continue;
         }
@@ -540,6 +556,17 @@ fn question_page(
 
 /// The result page for the answers in force.
 fn result_page(st: &AppState, lang: Lang, iv: &Interview<'_>) -> Response {
+    let consult = st.store().map(|_| ConsultForm::fresh(lang));
+    result_page_with(st, lang, iv, consult)
+}
+
+/// The result page, with the consultation form in the state given (`None`: no form).
+pub(crate) fn result_page_with(
+    st: &AppState,
+    lang: Lang,
+    iv: &Interview<'_>,
+    consult: Option<ConsultForm>,
+) -> Response {
     let pack = st.pack();
     let m = st.messages();
     let t = Tr { m, lang };
@@ -587,6 +614,7 @@ fn result_page(st: &AppState, lang: Lang, iv: &Interview<'_>) -> Response {
         fitting,
         answered,
         report,
+        consult,
     };
     page.into_response()
 }

@@ -15,6 +15,8 @@
 //!   every request ([`finder`]).
 //! - Every response carries the security headers, and every state-changing request passes
 //!   the cross-origin check ([`security`]).
+//! - With a store ([`qonys_store`]), the result page offers "request a consultation", which
+//!   turns the finder's answers into a new case, once per idempotency key ([`consult`]).
 //! - Every string a page shows comes from the Fluent catalogue (`web-*` ids in
 //!   `qonys-i18n/locales/*.ftl`) or from the rule pack's own texts ([`lang`]).
 //!
@@ -24,6 +26,7 @@
 
 pub mod api;
 mod assets;
+pub mod consult;
 pub mod finder;
 pub mod lang;
 mod pages;
@@ -37,6 +40,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use qonys_i18n::Messages;
 use qonys_law::{Date, Pack};
+use qonys_store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -48,7 +52,6 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What the server needs: the rule pack and, for reproducible runs, a fixed as-of date.
-#[derive(Debug)]
 pub struct Config {
     /// The address to listen on (`127.0.0.1:8080`; port 0 picks a free port).
     pub addr: SocketAddr,
@@ -56,6 +59,20 @@ pub struct Config {
     pub pack: Pack,
     /// Apply the rules in force on this date instead of today in Kazakhstan.
     pub as_of: Option<Date>,
+    /// The case store (opened and migrated); without it the result page offers no
+    /// consultation form.
+    pub store: Option<Arc<dyn Store>>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("pack", &self.pack.meta.id)
+            .field("as_of", &self.as_of)
+            .field("store", &self.store.as_ref().map(|s| s.backend()))
+            .finish()
+    }
 }
 
 /// Why the server could not run.
@@ -80,10 +97,11 @@ struct Inner {
     as_of: Option<Date>,
 }
 
-/// The shared, read-only state of the server.
+/// The shared state of the server: the pack and messages (read-only) and the store.
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
+    store: Option<Arc<dyn Store>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -91,6 +109,7 @@ impl std::fmt::Debug for AppState {
         f.debug_struct("AppState")
             .field("pack", &self.inner.pack.meta.id)
             .field("as_of", &self.inner.as_of)
+            .field("store", &self.store.as_ref().map(|s| s.backend()))
             .finish()
     }
 }
@@ -105,7 +124,19 @@ impl AppState {
                 messages: Messages::new(),
                 as_of,
             }),
+            store: None,
         }
+    }
+
+    /// The same state with a case store (enables the consultation form).
+    pub fn with_store(mut self, store: Arc<dyn Store>) -> AppState {
+        self.store = Some(store);
+        self
+    }
+
+    /// The case store, when the server has one.
+    pub fn store(&self) -> Option<&Arc<dyn Store>> {
+        self.store.as_ref()
     }
 
     /// The rule pack.
@@ -139,6 +170,7 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(pages::start))
         .route("/lang", post(pages::set_language))
         .route("/finder", get(finder::first_question).post(finder::step))
+        .route("/consultation", post(consult::submit))
         .route("/static/{file}", get(assets::asset))
         .route("/api/v1/assess", post(api::assess))
         .route("/api/v1/rules", get(api::rules))
@@ -179,5 +211,9 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         })?;
     let addr = listener.local_addr()?;
     println!("qonys listening on http://{addr}");
-    serve_listener(listener, AppState::new(config.pack, config.as_of)).await
+    let mut state = AppState::new(config.pack, config.as_of);
+    if let Some(store) = config.store {
+        state = state.with_store(store);
+    }
+    serve_listener(listener, state).await
 }

@@ -861,3 +861,146 @@ fn every_message_id_the_pages_use_exists_in_every_language() {
         }
     }
 }
+
+async fn send_to(app: &Router, req: Request<Body>) -> Reply {
+    let res = app.clone().oneshot(req).await.expect("the router answers");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res
+        .into_body()
+        .collect()
+        .await
+        .expect("the body is read")
+        .to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn form_request(uri: &str, pairs: &[(&str, &str)]) -> Request<Body> {
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(form_body(pairs)))
+        .expect("request")
+}
+
+#[tokio::test]
+async fn consultation_request_creates_one_case_from_the_answers() {
+    use qonys_store::{CaseQuery, SqlStore, Store, StoreOptions};
+    use std::sync::Arc;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store: Arc<dyn Store> = Arc::new(
+        SqlStore::open(StoreOptions::sqlite_in(dir.path()))
+            .await
+            .expect("store opens"),
+    );
+    let pack = qonys_law::bundled::load().expect("pack");
+    let app = app(AppState::new(pack, Some(as_of())).with_store(store.clone()));
+
+    // Without a store there is no form.
+    let plain = post_form("/finder", &[("answers", "[]"), ("action", "result")], None).await;
+    assert!(!plain.body.contains("id=\"consult\""));
+    let plain_post = post_form("/consultation", &[("answers", "[]")], None).await;
+    assert_eq!(plain_post.status, StatusCode::NOT_FOUND);
+
+    let answers = r#"[["stay_goal","temporary"],["purposes",["work"]],["citizenship","DE"]]"#;
+    let result = send_to(
+        &app,
+        form_request("/finder", &[("answers", answers), ("action", "result")]),
+    )
+    .await;
+    assert!(result.body.contains("id=\"consult\""), "{}", result.body);
+    let key = attr_after(&result.body, "name=\"key\"", "value").expect("an idempotency key");
+    assert!(key.len() >= 16);
+    assert_eq!(answers_field(&result.body), answers);
+
+    // Wrong fields: errors next to them, nothing stored, the typed values kept.
+    let bad = send_to(
+        &app,
+        form_request(
+            "/consultation",
+            &[
+                ("answers", answers),
+                ("key", key.as_str()),
+                ("name", ""),
+                ("contact", "x"),
+                ("language", "ru"),
+                ("message", "hello"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::OK);
+    assert!(bad.body.contains("id=\"c-name-error\""));
+    assert!(bad.body.contains("id=\"c-contact-error\""));
+    assert!(bad.body.contains(">hello</textarea>"));
+    assert!(bad.body.contains(&format!("name=\"key\" value=\"{key}\"")));
+    let none = store.list_cases(&CaseQuery::default()).await.expect("list");
+    assert!(none.cases.is_empty());
+
+    // A double submit creates one case, and both answers show the same reference.
+    let pairs = [
+        ("answers", answers),
+        ("key", key.as_str()),
+        ("name", "Aigerim Test"),
+        ("contact", "aigerim@example.kz"),
+        ("language", "kk"),
+        ("message", "Work permit question"),
+    ];
+    let first = send_to(&app, form_request("/consultation", &pairs)).await;
+    let second = send_to(&app, form_request("/consultation", &pairs)).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_secure(&first, "consultation");
+    assert_no_store(&first, "consultation");
+    let reference = |b: &str| {
+        let at = b
+            .find("id=\"reference\">")
+            .map(|i| i + "id=\"reference\">".len());
+        at.and_then(|i| b[i..].find('<').map(|j| b[i..i + j].to_string()))
+    };
+    assert!(reference(&first.body).is_some(), "{}", first.body);
+    assert_eq!(reference(&first.body), reference(&second.body));
+    let cases = store.list_cases(&CaseQuery::default()).await.expect("list");
+    assert_eq!(cases.cases.len(), 1);
+    let case = store.case(cases.cases[0].id).await.expect("the case");
+    assert_eq!(case.facts["citizenship"], "DE");
+    assert_eq!(case.facts["purposes"], serde_json::json!(["work"]));
+    assert_eq!(case.status, "new");
+    let request = store
+        .consultation_for_case(case.id)
+        .await
+        .expect("read")
+        .expect("the request");
+    assert_eq!(request.language, "kk");
+    assert_eq!(request.contact, "aigerim@example.kz");
+
+    // A cross-site submit is refused before it reaches the store.
+    let cross = send_to(
+        &app,
+        Request::post("/consultation")
+            .header("sec-fetch-site", "cross-site")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form_body(&[
+                ("answers", answers),
+                ("key", "0123456789abcdef0123"),
+                ("name", "X"),
+                ("contact", "x@example.kz"),
+            ])))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        store
+            .list_cases(&CaseQuery::default())
+            .await
+            .expect("list")
+            .cases
+            .len(),
+        1
+    );
+}

@@ -1,0 +1,268 @@
+//! The route finder in real headless Chromium: for each language, open the start page,
+//! switch the language with the switch, start the finder, answer every question with the
+//! page's own controls (radio buttons, check boxes, the country list, date and number
+//! boxes) until the result, and check the result page. Screenshots of the start page, the
+//! second question and the result go to `/tmp/qonys-e2e/` (or `QONYS_SCREENSHOTS`).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use qonys_e2e::{CHROMIUM_FLAGS, browser_or_skip, start_chromedriver, start_server};
+use thirtyfour::prelude::*;
+
+const AS_OF: &str = "2026-06-01";
+
+fn shots_dir() -> PathBuf {
+    let d = std::env::var_os("QONYS_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp/qonys-e2e"));
+    let _ = std::fs::create_dir_all(&d);
+    d
+}
+
+/// Waits until `css` matches an element.
+async fn wait_for(driver: &WebDriver, css: &str, what: &str) -> WebElement {
+    let start = Instant::now();
+    loop {
+        if let Ok(e) = driver.find(By::Css(css)).await {
+            return e;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what} ({css})"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A full-page screenshot: the window is made as tall as the page first.
+async fn full_page_shot(driver: &WebDriver, width: u32, name: &str) -> PathBuf {
+    let height = driver
+        .execute("return document.documentElement.scrollHeight;", Vec::new())
+        .await
+        .ok()
+        .and_then(|r| r.json().as_u64())
+        .unwrap_or(900)
+        .clamp(600, 12_000) as u32;
+    driver
+        .set_window_rect(0, 0, width, height + 120)
+        .await
+        .expect("resize");
+    let path = shots_dir().join(name);
+    driver.screenshot(&path).await.expect("screenshot");
+    driver
+        .set_window_rect(0, 0, width, 900)
+        .await
+        .expect("resize back");
+    path
+}
+
+/// Answers the question on the page with its own controls.
+async fn answer(driver: &WebDriver) {
+    if let Ok(radio) = driver
+        .find(By::Css("form#finder input[type='radio'][name='value']"))
+        .await
+    {
+        radio.click().await.expect("click radio");
+    } else if let Ok(check) = driver
+        .find(By::Css("form#finder input[type='checkbox'][name='value']"))
+        .await
+    {
+        check.click().await.expect("click checkbox");
+    } else if let Ok(option) = driver
+        .find(By::Css("form#finder select#value option[value='DE']"))
+        .await
+    {
+        option.click().await.expect("choose country");
+    } else if driver
+        .find(By::Css("form#finder input[type='date']"))
+        .await
+        .is_ok()
+    {
+        // Typing into a date box depends on the browser's locale; set the value directly.
+        driver
+            .execute(
+                "document.getElementById('value').value = '1990-05-01';",
+                Vec::new(),
+            )
+            .await
+            .expect("set date");
+    } else if let Ok(input) = driver.find(By::Css("form#finder input#value")).await {
+        let text = match input.attr("inputmode").await.ok().flatten().as_deref() {
+            Some("decimal") => "5000000".to_string(),
+            _ => input
+                .attr("min")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| "1".into()),
+        };
+        input.send_keys(text).await.expect("type number");
+    } else {
+        panic!("no input on the question page");
+    }
+}
+
+async fn walk_in(driver: &WebDriver, base: &str, lang: &str, result_title: &str) {
+    driver
+        .goto(format!("{base}/"))
+        .await
+        .expect("open start page");
+    wait_for(driver, "a#start", "the start page").await;
+    // Switch the language with the switch (a POST that sets the cookie).
+    let button = wait_for(
+        driver,
+        &format!(".langs button[value='{lang}']"),
+        "the language switch",
+    )
+    .await;
+    button.click().await.expect("switch language");
+    wait_for(
+        driver,
+        &format!("html[lang='{lang}'] .langs button.current[value='{lang}']"),
+        "the page in the chosen language",
+    )
+    .await;
+    let shot = full_page_shot(driver, 1024, &format!("start-{lang}.png")).await;
+    eprintln!("screenshot {}", shot.display());
+
+    wait_for(driver, "a#start", "the start button")
+        .await
+        .click()
+        .await
+        .expect("start");
+    let mut step = 1;
+    loop {
+        let start = Instant::now();
+        let found = loop {
+            if driver.find(By::Css("#result")).await.is_ok() {
+                break None;
+            }
+            if let Ok(f) = driver
+                .find(By::Css(format!("form#finder[data-step='{step}']")))
+                .await
+            {
+                break Some(f);
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "{lang}: step {step} did not appear"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        let Some(_) = found else { break };
+        let html_lang = driver
+            .find(By::Css("html"))
+            .await
+            .expect("html")
+            .attr("lang")
+            .await
+            .ok()
+            .flatten();
+        assert_eq!(html_lang.as_deref(), Some(lang), "step {step}");
+        // No error is shown: every answer given is accepted.
+        assert!(
+            driver.find(By::Css("#error")).await.is_err(),
+            "{lang}: step {step} shows an error"
+        );
+        if step == 2 {
+            let shot = full_page_shot(driver, 1024, &format!("question-{lang}.png")).await;
+            eprintln!("screenshot {}", shot.display());
+            // And on a phone-sized screen.
+            let shot = full_page_shot(driver, 390, &format!("question-phone-{lang}.png")).await;
+            eprintln!("screenshot {}", shot.display());
+        }
+        answer(driver).await;
+        driver
+            .find(By::Css("button#next"))
+            .await
+            .expect("next button")
+            .click()
+            .await
+            .expect("next");
+        step += 1;
+        assert!(step < 80, "{lang}: the finder did not end");
+    }
+    let title = driver
+        .find(By::Css("#result h1"))
+        .await
+        .expect("result heading")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(title, result_title);
+    let pack = qonys_law::bundled::load().expect("pack");
+    let routes = driver
+        .find_all(By::Css("article.route"))
+        .await
+        .expect("routes");
+    assert_eq!(routes.len(), pack.routes.len(), "{lang}: every route shown");
+    let rows = driver
+        .find_all(By::Css(".glance-table tbody tr"))
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), pack.routes.len());
+    assert!(driver.find(By::Css("svg.bar rect")).await.is_ok());
+    // The top of the result (the verdicts and the routes side by side) as a reader sees it.
+    driver
+        .set_window_rect(0, 0, 1024, 1400)
+        .await
+        .expect("resize");
+    let top = shots_dir().join(format!("result-top-{lang}.png"));
+    driver.screenshot(&top).await.expect("screenshot");
+    eprintln!("screenshot {}", top.display());
+    let shot = full_page_shot(driver, 1024, &format!("result-{lang}.png")).await;
+    eprintln!("screenshot {}", shot.display());
+    let shot = full_page_shot(driver, 390, &format!("result-phone-{lang}.png")).await;
+    eprintln!("screenshot {}", shot.display());
+    eprintln!("{lang}: {} questions to the result", step - 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finder_walk_in_every_language_in_chromium() {
+    let Some(browser) = browser_or_skip("finder_walk_in_every_language_in_chromium") else {
+        return;
+    };
+    let data = std::env::temp_dir().join(format!("qonys-e2e-data-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let server = start_server(AS_OF, &data).expect("server starts");
+    let (_driver_process, driver_url) =
+        start_chromedriver(&browser.chromedriver).expect("chromedriver starts");
+    let profile = std::env::temp_dir().join(format!("qonys-e2e-profile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&profile);
+    let mut caps = DesiredCapabilities::chrome();
+    caps.set_binary(&browser.chromium.to_string_lossy())
+        .expect("binary");
+    for flag in CHROMIUM_FLAGS {
+        caps.add_arg(flag).expect("flag");
+    }
+    caps.add_arg(&format!("--user-data-dir={}", profile.display()))
+        .expect("profile");
+    caps.add_arg("--window-size=1024,900").expect("size");
+    let driver = WebDriver::new(&driver_url, caps)
+        .await
+        .expect("a Chromium session");
+    let mut failure = None;
+    for (lang, title) in [
+        ("en", "Your residence routes"),
+        ("ru", "Ваши основания для проживания"),
+        ("kk", "Тұруға арналған негіздеріңіз"),
+    ] {
+        let run = tokio::time::timeout(
+            Duration::from_secs(240),
+            walk_in(&driver, &server.base, lang, title),
+        )
+        .await;
+        if run.is_err() {
+            failure = Some(format!("{lang}: the walk took over 4 minutes"));
+            break;
+        }
+    }
+    let _ = driver.quit().await;
+    let _ = std::fs::remove_dir_all(&profile);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data);
+    if let Some(f) = failure {
+        panic!("{f}");
+    }
+}
