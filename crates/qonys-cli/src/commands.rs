@@ -98,6 +98,28 @@ enum Command {
         #[arg(long, env = "QONYS_DATABASE_URL", hide_env_values = true)]
         database: Option<String>,
     },
+    /// The continuity plan of a case file with history: deadlines (overdue, due soon, later)
+    /// with how each was computed, warnings when a ground ended, and the path to permanent
+    /// residence and citizenship.
+    Plan {
+        /// The case file (TOML or JSON, with its `[[status]]` and `[[event]]` history).
+        case_file: PathBuf,
+        /// Plan as of this date (YYYY-MM-DD); default: today in Kazakhstan.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Language (default: the case file's, else English).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// Output format (`ics` writes an iCalendar file for calendar apps).
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::plan::PlanFormat,
+        /// Use the rule pack in this folder instead of the bundled one.
+        #[arg(long)]
+        pack: Option<PathBuf>,
+    },
+    /// What-if over many profiles (CSV or JSON Lines): how many fit each route, and with
+    /// --compare-as-of / --compare-pack which profiles change verdict and which clauses flip.
+    Batch(crate::batch::BatchArgs),
     /// Work with rule packs.
     Rules {
         #[command(subcommand)]
@@ -212,6 +234,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             data_dir,
             database,
         }),
+        Command::Plan {
+            case_file,
+            as_of,
+            lang,
+            format,
+            pack,
+        } => crate::plan::run(crate::plan::Options {
+            case_file,
+            as_of: match as_of {
+                Some(s) => parse_date(&s, "--as-of")?,
+                None => today_in_kazakhstan(),
+            },
+            lang: lang.map(Lang::from),
+            format,
+            pack,
+        }),
+        Command::Batch(args) => crate::batch::run(args),
         Command::Rules { command } => rules(command),
     }
 }
@@ -369,6 +408,14 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         (
             "rulepack-scenarios.schema.json",
             s(schemars::schema_for!(ScenarioFile)),
+        ),
+        (
+            "rulepack-calendar.schema.json",
+            s(schemars::schema_for!(CalendarFile)),
+        ),
+        (
+            "rulepack-deadlines.schema.json",
+            s(schemars::schema_for!(DeadlinesFile)),
         ),
         (
             "assessment.schema.json",

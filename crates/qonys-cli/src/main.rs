@@ -4,6 +4,7 @@
 mod commands;
 mod interview;
 mod pack_files;
+mod plan;
 mod serve;
 
 use std::process::ExitCode;

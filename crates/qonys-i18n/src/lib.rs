@@ -5,6 +5,7 @@
 
 pub mod format;
 mod messages;
+pub mod plan;
 pub mod report;
 
 pub use messages::{MESSAGE_FILES, Messages};

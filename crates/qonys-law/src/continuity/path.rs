@@ -75,6 +75,12 @@ fn route_step(
             r.map(|r| {
                 decisive_ids(pack, a, r)
                     .into_iter()
+                    .filter(|id| {
+                        // Warnings never block a step; they are shown with the assessment.
+                        pack.find_clause(id).is_some_and(|(ri, ci, _)| {
+                            pack.routes[ri].clauses[ci].kind != crate::pack::ClauseKind::Warning
+                        })
+                    })
                     .map(String::from)
                     .collect()
             })
@@ -120,6 +126,9 @@ fn citizenship_steps(pack: &Pack, a: &Assessment, pr_from: Option<Date>) -> Vec<
     // A decided term makes the conditional ones moot; otherwise keep both readings.
     if out.iter().any(|s| !s.conditional) {
         out.retain(|s| !s.conditional);
+        out.truncate(1);
+    } else {
+        // Undecided: the general (longer) term, marked conditional.
         out.truncate(1);
     }
     out

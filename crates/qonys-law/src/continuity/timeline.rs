@@ -290,11 +290,20 @@ pub fn items(pack: &Pack, a: &Assessment, history: &History, as_of: Date) -> Vec
             continue;
         }
         let conditional = applies == Some(None);
-        let occ = occurrences(history, rule.trigger, rule.trigger_ground.as_deref());
+        // Supersession looks at every occurrence; the rule applies to those outside the
+        // statuses it excludes.
+        let all = occurrences(history, rule.trigger, rule.trigger_ground.as_deref());
         let latest_past = |o: &Occurrence| {
-            !occ.iter()
+            !all.iter()
                 .any(|p| p.key == o.key && p.anchor > o.anchor && p.anchor <= as_of)
         };
+        let mut occ = occurrences(history, rule.trigger, rule.trigger_ground.as_deref());
+        occ.retain(|o| {
+            !history
+                .statuses
+                .iter()
+                .any(|s| rule.unless_status.contains(&s.kind) && s.covers(o.anchor))
+        });
         match rule.method {
             Method::Span { .. } => {
                 for o in occ.iter().filter(|o| rule.effective.contains(o.anchor)) {

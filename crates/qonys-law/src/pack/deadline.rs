@@ -96,6 +96,8 @@ pub struct DeadlineRule {
     pub when: Option<NodeIdx>,
     /// Events that, all dated on or after the trigger, mean it was met.
     pub done_by: Vec<EventKind>,
+    /// Statuses during which the rule does not apply.
+    pub unless_status: Vec<StatusKind>,
     /// A condition on the facts that means the latest occurrence was met.
     pub done_when: Option<NodeIdx>,
     /// The ground it can take away.

@@ -1128,6 +1128,10 @@ pub struct DeadlineSrc {
     /// Event kinds that, all dated on or after the trigger, mean the obligation was met.
     #[serde(default)]
     pub done_by: Vec<String>,
+    /// Status kinds during which the rule does not apply (a trigger dated while such a status
+    /// is held is skipped: registration rules do not bind permanent residents).
+    #[serde(default)]
+    pub unless_status: Vec<String>,
     /// A condition on the facts that means the latest occurrence was met
     /// (`arrival_registered`).
     #[serde(default)]

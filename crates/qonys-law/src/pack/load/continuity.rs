@@ -425,6 +425,12 @@ pub(super) fn load_deadlines<'a>(
                 done_by.push(k);
             }
         }
+        let mut unless_status = Vec::new();
+        for s in &d.unless_status {
+            if let Some(Some(k)) = status_kind(fs, at, &format!("{what} unless_status"), s) {
+                unless_status.push(k);
+            }
+        }
         let ends_ground = match &d.ends_ground {
             Some(g) => match route_ids.iter().position(|r| r == &g.route) {
                 Some(route) => {
@@ -483,6 +489,7 @@ pub(super) fn load_deadlines<'a>(
                 roll,
                 when,
                 done_by,
+                unless_status,
                 done_when,
                 ends_ground,
                 severity: d.severity,
