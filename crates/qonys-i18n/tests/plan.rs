@@ -6,11 +6,7 @@ use qonys_i18n::plan::{plan_calendar, plan_report, render_plan_text, short_range
 use qonys_law::{CaseFile, Date, Lang, Pack};
 
 fn pack() -> Pack {
-    let files: Vec<(String, String)> = qonys_law::bundled::files()
-        .into_iter()
-        .filter(|(p, _)| p != "documents.toml")
-        .collect();
-    qonys_law::load(&files).unwrap_or_else(|e| panic!("pack loads: {e}"))
+    qonys_law::bundled::load().unwrap_or_else(|e| panic!("pack loads: {e}"))
 }
 
 const CASE: &str =

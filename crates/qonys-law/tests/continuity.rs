@@ -9,11 +9,9 @@ use qonys_law::pack::RouteKind;
 use qonys_law::{CaseFile, Date, Pack, bundled};
 use qonys_time::{SkipReason, Step};
 
-/// The bundled pack. Continuity does not read the document rules (`documents.toml`, another
-/// module's data), so they are left out and these tests do not depend on them.
 fn pack() -> &'static Pack {
     static PACK: std::sync::OnceLock<Pack> = std::sync::OnceLock::new();
-    PACK.get_or_init(|| match qonys_law::load(&files()) {
+    PACK.get_or_init(|| match bundled::load() {
         Ok(p) => p,
         Err(e) => panic!("the bundled pack must load:\n{e}"),
     })
@@ -496,15 +494,8 @@ fn history_errors_name_their_fields() {
     assert_eq!(History::default().status_on(d("2026-01-01")), None);
 }
 
-fn files() -> Vec<(String, String)> {
-    bundled::files()
-        .into_iter()
-        .filter(|(p, _)| p != "documents.toml")
-        .collect()
-}
-
 fn replaced(path: &str, f: impl Fn(&str) -> String) -> Vec<(String, String)> {
-    files()
+    bundled::files()
         .into_iter()
         .map(|(p, t)| if p == path { (p, f(&t)) } else { (p, t) })
         .collect()
