@@ -37,13 +37,17 @@ async fn wait_for(driver: &WebDriver, css: &str, what: &str) -> WebElement {
 
 /// A full-page screenshot: the window is made as tall as the page first.
 async fn full_page_shot(driver: &WebDriver, width: u32, name: &str) -> PathBuf {
+    driver
+        .set_window_rect(0, 0, width, 900)
+        .await
+        .expect("resize");
     let height = driver
         .execute("return document.documentElement.scrollHeight;", Vec::new())
         .await
         .ok()
         .and_then(|r| r.json().as_u64())
         .unwrap_or(900)
-        .clamp(600, 12_000) as u32;
+        .clamp(600, 16_000) as u32;
     driver
         .set_window_rect(0, 0, width, height + 120)
         .await
@@ -216,6 +220,45 @@ async fn walk_in(driver: &WebDriver, base: &str, lang: &str, result_title: &str)
     let shot = full_page_shot(driver, 390, &format!("result-phone-{lang}.png")).await;
     eprintln!("screenshot {}", shot.display());
     eprintln!("{lang}: {} questions to the result", step - 1);
+
+    // Request a consultation: the answers go with it, and a double click creates one case.
+    if driver.find(By::Css("form#consult")).await.is_ok() {
+        let send = driver.find(By::Css("#consult-send")).await.expect("send");
+        send.click().await.expect("send empty");
+        wait_for(driver, "#c-name-error", "the error next to the name").await;
+        driver
+            .find(By::Css("#c-name"))
+            .await
+            .expect("name")
+            .send_keys(format!("E2E visitor {lang}"))
+            .await
+            .expect("type name");
+        driver
+            .find(By::Css("#c-contact"))
+            .await
+            .expect("contact")
+            .send_keys("visitor@example.kz")
+            .await
+            .expect("type contact");
+        driver
+            .find(By::Css("#c-message"))
+            .await
+            .expect("message")
+            .send_keys("Please call me.")
+            .await
+            .expect("type message");
+        driver
+            .find(By::Css("#consult-send"))
+            .await
+            .expect("send")
+            .click()
+            .await
+            .expect("send");
+        let reference = wait_for(driver, "#consult-done #reference", "the confirmation").await;
+        assert_eq!(reference.text().await.expect("text").len(), 8);
+        let shot = full_page_shot(driver, 1024, &format!("consult-done-{lang}.png")).await;
+        eprintln!("screenshot {}", shot.display());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -588,6 +588,7 @@ pub(crate) fn result_page_with(
         "count-routes-fit",
         &[("count", fluent_bundle_value(report.routes_fitting))],
     );
+    let fitting = capitalize(&fitting);
     let answered = iv
         .answers()
         .iter()
@@ -617,6 +618,15 @@ pub(crate) fn result_page_with(
         consult,
     };
     page.into_response()
+}
+
+/// The text with its first letter in upper case (a message used mid-sentence elsewhere).
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn fluent_bundle_value(n: usize) -> fluent_bundle::FluentValue<'static> {
