@@ -309,6 +309,8 @@ fn employment_end_ends_the_work_ground_and_suggests_other_routes() {
             .iter()
             .any(|s| pk.routes[s.route].id == "study")
     );
+    // The lost ground is no longer held on the way to permanent residence.
+    assert!(p.paths.iter().all(|path| !path.steps[0].held));
     // Before the contract ends there is no warning.
     assert!(plan_of(&case, "2026-09-29").ground_losses.is_empty());
 }

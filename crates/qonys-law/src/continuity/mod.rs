@@ -59,7 +59,9 @@ pub fn plan(pack: &Pack, facts: &Facts, history: &History, as_of: Date) -> Plan 
     let items = timeline::items(pack, &assessment, history, as_of);
     let current = current_status(history, as_of).cloned();
     let ground_losses = ground::losses(pack, facts, history, &items, current.as_ref(), as_of);
-    let paths = path::paths(pack, &assessment, current.as_ref(), as_of);
+    // A status whose ground ended is no longer a step the person holds on the way.
+    let held = current.as_ref().filter(|_| ground_losses.is_empty());
+    let paths = path::paths(pack, &assessment, held, as_of);
     let mut uncovered_years: Vec<i32> = items
         .iter()
         .filter_map(|i| i.computation.as_ref())
