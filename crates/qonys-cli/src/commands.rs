@@ -98,6 +98,49 @@ enum Command {
         #[arg(long, env = "QONYS_DATABASE_URL", hide_env_values = true)]
         database: Option<String>,
     },
+    /// The documents a route needs for the person in a case file: why, who provides them,
+    /// the apostille / legalisation / translation each needs, and how fresh they must be.
+    Checklist {
+        /// The case file (TOML or JSON, with its `[[document]]` entries if any).
+        case_file: PathBuf,
+        /// The route (`permanent_residence`, `work`, …; see `qonys rules list`).
+        #[arg(long)]
+        route: String,
+        /// The day the application will be filed (YYYY-MM-DD); default: today in Kazakhstan.
+        #[arg(long)]
+        filing_date: Option<String>,
+        /// Language (default: the case file's, else English).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// Output format (`html` is a printable page).
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::documents::ChecklistFormat,
+        /// Use the rule pack in this folder instead of the bundled one.
+        #[arg(long)]
+        pack: Option<PathBuf>,
+    },
+    /// Check a case file's documents against each other: names across scripts, MRZ, dates,
+    /// validity windows and formalities. Exit code 1 when there are errors.
+    Check {
+        /// The case file (TOML or JSON) with `[[document]]` entries.
+        case_file: PathBuf,
+        /// The day the application will be filed (YYYY-MM-DD); default: today in Kazakhstan.
+        #[arg(long)]
+        filing_date: Option<String>,
+        /// Take validity windows from this route only (default: every route whose
+        /// requirement applies; stale documents are then warnings).
+        #[arg(long)]
+        route: Option<String>,
+        /// Language (default: the case file's, else English).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Use the rule pack in this folder instead of the bundled one.
+        #[arg(long)]
+        pack: Option<PathBuf>,
+    },
     /// The continuity plan of a case file with history: deadlines (overdue, due soon, later)
     /// with how each was computed, warnings when a ground ended, and the path to permanent
     /// residence and citizenship.
@@ -233,6 +276,42 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             as_of,
             data_dir,
             database,
+        }),
+        Command::Checklist {
+            case_file,
+            route,
+            filing_date,
+            lang,
+            format,
+            pack,
+        } => crate::documents::checklist(crate::documents::ChecklistArgs {
+            case_file,
+            route,
+            filing_date: filing_date
+                .map(|s| parse_date(&s, "--filing-date"))
+                .transpose()?
+                .unwrap_or_else(today_in_kazakhstan),
+            lang: lang.map(Lang::from),
+            format,
+            pack,
+        }),
+        Command::Check {
+            case_file,
+            filing_date,
+            route,
+            lang,
+            format,
+            pack,
+        } => crate::documents::check(crate::documents::CheckArgs {
+            case_file,
+            filing_date: filing_date
+                .map(|s| parse_date(&s, "--filing-date"))
+                .transpose()?
+                .unwrap_or_else(today_in_kazakhstan),
+            route,
+            lang: lang.map(Lang::from),
+            json: matches!(format, Format::Json),
+            pack,
         }),
         Command::Plan {
             case_file,
@@ -408,6 +487,18 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         (
             "rulepack-scenarios.schema.json",
             s(schemars::schema_for!(ScenarioFile)),
+        ),
+        (
+            "rulepack-documents.schema.json",
+            s(schemars::schema_for!(DocumentsFile)),
+        ),
+        (
+            "rulepack-apostille.schema.json",
+            s(schemars::schema_for!(ApostilleFile)),
+        ),
+        (
+            "rulepack-legal-assistance.schema.json",
+            s(schemars::schema_for!(LegalAssistanceFile)),
         ),
         (
             "rulepack-calendar.schema.json",

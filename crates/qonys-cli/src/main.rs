@@ -2,6 +2,7 @@
 //! All reasoning lives in `qonys-law`; all wording in `qonys-i18n`.
 
 mod commands;
+mod documents;
 mod interview;
 mod pack_files;
 mod plan;

@@ -3,6 +3,8 @@
 //! language ([`format`]), and the rendering of the core's structured assessments into
 //! reports with sentences ([`report`]) that the CLI prints and the web and JSON API serve.
 
+pub mod check;
+pub mod checklist;
 pub mod format;
 mod messages;
 pub mod plan;
