@@ -887,17 +887,12 @@ fn form_request(uri: &str, pairs: &[(&str, &str)]) -> Request<Body> {
         .expect("request")
 }
 
-#[tokio::test]
-async fn consultation_request_creates_one_case_from_the_answers() {
-    use qonys_store::{CaseQuery, SqlStore, Store, StoreOptions};
-    use std::sync::Arc;
+/// The consultation story on one store: the form appears, wrong fields are refused next to
+/// them, a double submit creates one case carrying the finder's answers, and a cross-site
+/// submit never reaches the store.
+async fn consultation_story(store: std::sync::Arc<dyn qonys_store::Store>) {
+    use qonys_store::CaseQuery;
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store: Arc<dyn Store> = Arc::new(
-        SqlStore::open(StoreOptions::sqlite_in(dir.path()))
-            .await
-            .expect("store opens"),
-    );
     let pack = qonys_law::bundled::load().expect("pack");
     let app = app(AppState::new(pack, Some(as_of())).with_store(store.clone()));
 
@@ -1003,4 +998,59 @@ async fn consultation_request_creates_one_case_from_the_answers() {
             .len(),
         1
     );
+}
+
+#[tokio::test]
+async fn consultation_request_creates_one_case_on_sqlite() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = qonys_store::SqlStore::open(qonys_store::StoreOptions::sqlite_in(dir.path()))
+        .await
+        .expect("store opens");
+    consultation_story(std::sync::Arc::new(store)).await;
+}
+
+/// The same story on PostgreSQL (`QONYS_TEST_POSTGRES_URL`, default
+/// `postgres://postgres@127.0.0.1:5432/test`) in a fresh schema; skipped with a notice when
+/// the server is unreachable, unless `QONYS_REQUIRE_POSTGRES=1`.
+#[tokio::test]
+async fn consultation_request_creates_one_case_on_postgres() {
+    use sqlx::{Connection, Executor};
+    let url = std::env::var("QONYS_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let required = std::env::var("QONYS_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+    sqlx::any::install_default_drivers();
+    let conn = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        sqlx::AnyConnection::connect(&url),
+    )
+    .await;
+    let mut conn = match conn {
+        Ok(Ok(c)) => c,
+        _ if required => panic!("QONYS_REQUIRE_POSTGRES=1 but PostgreSQL is unreachable"),
+        _ => {
+            eprintln!(
+                "NOTICE: PostgreSQL unreachable; the web consultation story on PostgreSQL is skipped (QONYS_REQUIRE_POSTGRES=1 makes this a failure)"
+            );
+            return;
+        }
+    };
+    let schema = format!("qonys_web_test_{}", std::process::id());
+    conn.execute(sqlx::AssertSqlSafe(format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE"
+    )))
+    .await
+    .expect("drop old schema");
+    conn.execute(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .await
+        .expect("create schema");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut options = qonys_store::StoreOptions::postgres(&url, &dir.path().join("documents"));
+    options.pg_schema = Some(schema.clone());
+    let store = qonys_store::SqlStore::open(options)
+        .await
+        .expect("store opens on PostgreSQL");
+    consultation_story(std::sync::Arc::new(store)).await;
+    conn.execute(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        .await
+        .expect("drop schema");
 }
