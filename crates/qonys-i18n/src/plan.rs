@@ -496,13 +496,23 @@ pub fn plan_report(
         }
         None => m.get(lang, "plan-no-status"),
     };
+    // UIDs stay stable between exports: rule and trigger date, with an ordinal only when the
+    // same rule fires twice on one date.
+    let mut seen: std::collections::HashMap<(usize, Date), u32> = std::collections::HashMap::new();
     let items = plan
         .items
         .iter()
         .map(|i| {
             let rule = &pack.deadlines[i.rule];
+            let n = seen.entry((i.rule, i.anchor)).or_insert(0);
+            *n += 1;
+            let ordinal = if *n > 1 {
+                format!("-{n}")
+            } else {
+                String::new()
+            };
             ItemOut {
-                uid: format!("{}.{}@qonys", rule.id, i.anchor),
+                uid: format!("{}.{}{ordinal}@qonys", rule.id, i.anchor),
                 rule: rule.id.clone(),
                 kind: match rule.kind {
                     DeadlineKind::Deadline => "deadline".into(),

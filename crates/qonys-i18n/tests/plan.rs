@@ -59,3 +59,22 @@ fn nauryz_explained_in_three_languages() {
     assert!(kk.contains("Наурыз мейрамы (23–25 нау.)"), "{kk}");
     assert!(kk.contains("5 күннен кейін"), "{kk}");
 }
+
+#[test]
+fn same_day_triggers_get_distinct_calendar_uids() {
+    let p = pack();
+    let text = "[facts]\ncitizenship = \"US\"\n\n[[event]]\nkind = \"arrival\"\ndate = 2026-01-05\n\n[[event]]\nkind = \"arrival\"\ndate = 2026-01-05\n";
+    let c = CaseFile::parse(text).expect("case");
+    let facts = c.bind(&p).expect("facts");
+    let as_of = Date::parse("2026-01-06").expect("date");
+    let plan = qonys_law::continuity::plan(&p, &facts, &c.history, as_of);
+    let m = Messages::new();
+    let r = plan_report(&p, &c.history, &plan, &m, Lang::En);
+    let cal = plan_calendar(&r, &m, Lang::En);
+    let ics = qonys_time::write_calendar(&cal, qonys_time::UtcTimestamp::midnight(as_of))
+        .expect("unique UIDs");
+    assert!(
+        ics.contains("UID:registration.host_notification.2026-01-05-2@qonys"),
+        "{ics}"
+    );
+}
