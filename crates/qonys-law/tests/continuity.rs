@@ -540,3 +540,49 @@ fn bad_deadline_and_calendar_data_is_refused_with_located_errors() {
     assert!(e.contains("data/calendar.toml:"), "{e}");
     assert!(e.contains("cannot fall on a Sat (2026-03-28)"), "{e}");
 }
+
+mod property {
+    use proptest::prelude::*;
+    use qonys_law::case::{Event, EventKind, History, StatusKind, StatusPeriod};
+    use qonys_law::{Date, Facts};
+
+    fn day(n: i32) -> Date {
+        Date::from_ymd(2024, 1, 1).expect("date").add_days(n)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Any history — unordered trips, overlapping statuses, events far from the as-of
+        /// date — gives a plan without panicking, with items in due-date order and every
+        /// overdue item's date before the as-of date.
+        #[test]
+        fn any_history_plans(
+            events in proptest::collection::vec((0usize..17, 0i32..1500), 0..40),
+            statuses in proptest::collection::vec((0usize..4, 0i32..1500, proptest::option::of(0i32..800)), 0..6),
+            as_of in 0i32..1800,
+        ) {
+            let p = super::pack();
+            let mut h = History::default();
+            for (k, d) in events {
+                h.push_event(Event { kind: EventKind::ALL[k], date: day(d), note: None });
+            }
+            for (k, from, len) in statuses {
+                h.push_status(StatusPeriod {
+                    kind: StatusKind::ALL[k],
+                    category: None,
+                    ground: Some(["work", "study", "business_immigrant", "family_reunification"][k].into()),
+                    valid_from: day(from),
+                    valid_to: len.map(|l| day(from + l)),
+                });
+            }
+            let as_of = day(as_of);
+            let plan = qonys_law::continuity::plan(p, &Facts::empty(p), &h, as_of);
+            prop_assert!(plan.items.windows(2).all(|w| w[0].due <= w[1].due));
+            for i in &plan.items {
+                if i.state == qonys_law::continuity::ItemState::Overdue {
+                    prop_assert!(i.due < as_of);
+                }
+            }
+        }
+    }
+}
