@@ -27,6 +27,10 @@ impl Drop for Served {
 }
 
 fn serve(data_dir: &Path) -> Served {
+    serve_logging_to(data_dir, Stdio::null())
+}
+
+fn serve_logging_to(data_dir: &Path, stderr: Stdio) -> Served {
     let mut child = Command::new(env!("CARGO_BIN_EXE_qonys"))
         .args([
             "serve",
@@ -37,8 +41,9 @@ fn serve(data_dir: &Path) -> Served {
             "--data-dir",
         ])
         .arg(data_dir)
+        .env("RUST_LOG", "trace")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("qonys serve starts");
     let stdout = child.stdout.take().expect("stdout");
@@ -56,9 +61,19 @@ fn serve(data_dir: &Path) -> Served {
 
 /// One HTTP/1.1 request over loopback; returns (status, body).
 fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    http_typed(addr, method, path, "application/json", body)
+}
+
+fn http_typed(
+    addr: &str,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &str,
+) -> (u16, String) {
     let mut s = TcpStream::connect(addr).expect("connect");
     let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     s.write_all(req.as_bytes()).expect("send");
@@ -161,4 +176,71 @@ fn serve_refuses_a_bad_pack_before_listening() {
         String::from_utf8_lossy(&out.stdout).is_empty(),
         "never listened"
     );
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            let enc: String = v
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            format!("{k}={enc}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Marker values planted in answers and in a consultation request never appear in what the
+/// server writes to its log, and answers never appear in a URL the pages link to.
+#[test]
+fn personal_data_stays_out_of_the_log() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let log_path = data.path().join("server.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let served = serve_logging_to(data.path(), Stdio::from(log));
+    let name = "Zyxmarker Qwvname";
+    let contact = "zyxmarker@example.kz";
+    let answers = r#"[["stay_goal","temporary"],["purposes",["work"]],["citizenship","DE"]]"#;
+    let (status, page) = http_typed(
+        &served.addr,
+        "POST",
+        "/finder",
+        "application/x-www-form-urlencoded",
+        &form(&[("answers", answers), ("action", "result")]),
+    );
+    assert_eq!(status, 200);
+    let key_at = page
+        .find("name=\"key\" value=\"")
+        .expect("consultation form")
+        + 18;
+    let key = &page[key_at..key_at + 32];
+    let (status, done) = http_typed(
+        &served.addr,
+        "POST",
+        "/consultation",
+        "application/x-www-form-urlencoded",
+        &form(&[
+            ("answers", answers),
+            ("key", key),
+            ("name", name),
+            ("contact", contact),
+            ("language", "en"),
+            ("message", "zyxmarker message"),
+        ]),
+    );
+    assert_eq!(status, 200, "{done}");
+    assert!(done.contains("id=\"reference\""));
+    drop(served);
+    let logged = std::fs::read_to_string(&log_path).expect("log");
+    assert!(logged.contains("cases stored in SQLite"), "{logged}");
+    for marker in ["zyxmarker", "Zyxmarker", "Qwvname"] {
+        assert!(!logged.contains(marker), "{marker} logged: {logged}");
+    }
 }
