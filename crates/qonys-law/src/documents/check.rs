@@ -743,4 +743,43 @@ notarised_translation = false
             "{codes:?}"
         );
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever the documents say, checking them never panics and every finding names
+        /// documents that exist.
+        #[test]
+        fn never_panics_on_any_document(
+            name in "\\PC{0,40}",
+            other in "[A-Za-zА-Яа-яӘәҒғҚқҢңӨөҰұҮүҺһІі<\\- ]{0,30}",
+            dob in "[0-9./ -]{0,12}",
+            mrz in "[A-Z0-9<\\n]{0,100}",
+            lang in "[a-z, ]{0,8}",
+        ) {
+            let pack = crate::bundled::load().expect("bundled pack");
+            let mut docs = Vec::new();
+            for (kind, n) in [("passport", &name), ("marriage_certificate", &other), ("criminal_record_certificate", &name)] {
+                let mut t = toml::Table::new();
+                t.insert("kind".into(), toml::Value::String(kind.into()));
+                if !n.trim().is_empty() {
+                    t.insert("holder_name".into(), toml::Value::String(n.clone()));
+                }
+                t.insert("mrz".into(), toml::Value::String(format!("{mrz}x")));
+                t.insert("language".into(), toml::Value::String(format!("{lang}x")));
+                t.insert("issuing_country".into(), toml::Value::String("DE".into()));
+                if let Ok(d) = CaseDocument::from_table(1, &t) {
+                    docs.push(d);
+                }
+                t.insert("date_of_birth".into(), toml::Value::String(dob.clone()));
+                if let Ok(d) = CaseDocument::from_table(2, &t) {
+                    docs.push(d);
+                }
+            }
+            let facts = crate::Facts::empty(&pack);
+            let f = check(&pack, &facts, &docs, Date::from_ymd(2026, 7, 1).expect("d"), None);
+            for x in &f {
+                proptest::prop_assert!(x.documents.iter().all(|&i| i < docs.len()));
+            }
+        }
+    }
 }
