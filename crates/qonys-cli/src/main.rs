@@ -1,6 +1,7 @@
 //! The `qonys` command: a thin layer that reads files and flags, calls the core and prints.
 //! All reasoning lives in `qonys-law`; all wording in `qonys-i18n`.
 
+mod batch;
 mod commands;
 mod documents;
 mod interview;
