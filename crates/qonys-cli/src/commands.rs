@@ -163,9 +163,6 @@ enum Command {
     /// What-if over many profiles (CSV or JSON Lines): how many fit each route, and with
     /// --compare-as-of / --compare-pack which profiles change verdict and which clauses flip.
     Batch(crate::batch::BatchArgs),
-    /// What-if over many profiles (CSV or JSON Lines): how many fit each route, and with
-    /// --compare-as-of / --compare-pack which profiles change verdict and which clauses flip.
-    Batch(crate::batch::BatchArgs),
     /// Work with rule packs.
     Rules {
         #[command(subcommand)]
@@ -332,7 +329,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             format,
             pack,
         }),
-        Command::Batch(args) => crate::batch::run(args),
         Command::Batch(args) => crate::batch::run(args),
         Command::Rules { command } => rules(command),
     }

@@ -159,94 +159,6 @@ web-glance-permit = Permit: { $text }
 web-glance-do = To do: { $text }
 web-glance-ask = To answer: { $text }
 web-glance-not-met = Not met: { $text }
-plan-title = Continuity plan on { $date }
-plan-current = Current status: { $status }{ $ground }, { $validity }.
-plan-no-status = No status recorded in the case history.
-plan-current-ground = {" "}on the ground “{ $ground }”
-plan-valid = valid from { $from } to { $until }
-plan-valid-open = valid from { $from }, open-ended
-plan-status-visa = visa
-plan-status-temporary-residence-permit = temporary residence permit
-plan-status-permanent-residence = permanent residence
-plan-status-visa-free = visa-free stay
-plan-event-arrival = arrival
-plan-event-departure = departure
-plan-event-address-change = change of address
-plan-event-registered = registration
-plan-event-employment-start = start of employment
-plan-event-employment-end = end of employment
-plan-event-enrolment-start = start of studies
-plan-event-enrolment-end = end of studies
-plan-event-marriage = marriage
-plan-event-divorce = divorce
-plan-event-company-registered = company registration
-plan-event-capital-transferred = capital transfer
-plan-event-permit-issued = permit issued
-plan-event-permit-expired = permit expired
-plan-event-extension-filed = extension filed
-plan-event-certificate-issued = certificate issued
-plan-event-application-filed = application filed
-plan-trigger-status-start = start of the { $status }
-plan-trigger-status-end = end of the { $status }
-plan-span-calendar-days = { $count ->
-    [one] { $count } calendar day
-   *[other] { $count } calendar days
-}
-plan-span-working-days = { $count ->
-    [one] { $count } working day
-   *[other] { $count } working days
-}
-plan-span-months = { $count ->
-    [one] { $count } month
-   *[other] { $count } months
-}
-plan-span-years = { $count ->
-    [one] { $count } year
-   *[other] { $count } years
-}
-plan-skip-weekend = the weekend ({ $range })
-plan-skip-day = { $name } ({ $range })
-plan-and = and
-plan-how = How
-plan-how-trigger-date = { $trigger } date
-plan-how-not-counted = the day itself is not counted
-plan-how-skipping = skipping { $list }
-plan-how-rolled = { $from } is a day off ({ $why }), moved to { $to }
-plan-how-clamped = the month is shorter, so its last day { $date } is taken
-plan-how-uncovered = no holiday data for { $year }: only weekends skipped
-plan-how-stay = entered { $entry }: day { $stay } of this stay, { $days } days in the last 180 ({ $left } left) → last day { $due }
-plan-how-absence = { $used } of { $max } days abroad this calendar year → back by { $due }
-plan-section-overdue = OVERDUE
-plan-section-due-soon = DUE SOON (within 14 days)
-plan-section-later = LATER
-plan-section-available = POSSIBLE NOW
-plan-section-done = DONE
-plan-days-left = { $count ->
-    [one] in { $count } day
-   *[other] in { $count } days
-}
-plan-days-overdue = { $count ->
-    [one] { $count } day overdue
-   *[other] { $count } days overdue
-}
-plan-today = today
-plan-if-applies = Applies only if its condition holds: the facts given do not say.
-plan-unless-done = Overdue unless it was done and not recorded: add the event to the case history.
-plan-to-confirm-short = to confirm
-plan-nothing = No deadlines on the history given.
-plan-ground-lost = URGENT: the ground “{ $route }” ended on { $since }. Act by { $due }.
-plan-ground-suggest = Routes that fit the facts as they now stand:
-plan-ground-none = No other route fits the facts as they now stand; see an adviser.
-plan-paths = PATHS TO PERMANENT RESIDENCE AND CITIZENSHIP
-plan-step-citizenship = citizenship
-plan-step-held = { $name } (held since { $date })
-plan-step-from = { $name } (from { $date })
-plan-step-undated = { $name } (date open)
-plan-step-needs = needs
-plan-uncovered = Holidays for { $year } are not in the pack yet: only weekends were skipped for that year.
-interview-answers-option = Review or change my answers
-interview-continue-option = Go on with the questions
-interview-change-which = Which answer do you want to change?
 
 # Document chain: checklists and consistency checks (issue 3).
 checklist-title = Documents for: { $route }
@@ -353,3 +265,91 @@ check-formality-legalisation_missing = A document from { $country } needs consul
 check-formality-unverified = Whether a document from { $country } needs an apostille or legalisation is not known: { $reason }. Ask the receiving authority.
 check-formality-translation_missing = The document is in “{ $language }”: a notarised translation into Kazakh or Russian is needed and none is recorded.
 check-formality-language_unknown = The document's language is not given: if it is not in Kazakh or Russian, it needs a notarised translation.
+plan-title = Continuity plan on { $date }
+plan-current = Current status: { $status }{ $ground }, { $validity }.
+plan-no-status = No status recorded in the case history.
+plan-current-ground = {" "}on the ground “{ $ground }”
+plan-valid = valid from { $from } to { $until }
+plan-valid-open = valid from { $from }, open-ended
+plan-status-visa = visa
+plan-status-temporary-residence-permit = temporary residence permit
+plan-status-permanent-residence = permanent residence
+plan-status-visa-free = visa-free stay
+plan-event-arrival = arrival
+plan-event-departure = departure
+plan-event-address-change = change of address
+plan-event-registered = registration
+plan-event-employment-start = start of employment
+plan-event-employment-end = end of employment
+plan-event-enrolment-start = start of studies
+plan-event-enrolment-end = end of studies
+plan-event-marriage = marriage
+plan-event-divorce = divorce
+plan-event-company-registered = company registration
+plan-event-capital-transferred = capital transfer
+plan-event-permit-issued = permit issued
+plan-event-permit-expired = permit expired
+plan-event-extension-filed = extension filed
+plan-event-certificate-issued = certificate issued
+plan-event-application-filed = application filed
+plan-trigger-status-start = start of the { $status }
+plan-trigger-status-end = end of the { $status }
+plan-span-calendar-days = { $count ->
+    [one] { $count } calendar day
+   *[other] { $count } calendar days
+}
+plan-span-working-days = { $count ->
+    [one] { $count } working day
+   *[other] { $count } working days
+}
+plan-span-months = { $count ->
+    [one] { $count } month
+   *[other] { $count } months
+}
+plan-span-years = { $count ->
+    [one] { $count } year
+   *[other] { $count } years
+}
+plan-skip-weekend = the weekend ({ $range })
+plan-skip-day = { $name } ({ $range })
+plan-and = and
+plan-how = How
+plan-how-trigger-date = { $trigger } date
+plan-how-not-counted = the day itself is not counted
+plan-how-skipping = skipping { $list }
+plan-how-rolled = { $from } is a day off ({ $why }), moved to { $to }
+plan-how-clamped = the month is shorter, so its last day { $date } is taken
+plan-how-uncovered = no holiday data for { $year }: only weekends skipped
+plan-how-stay = entered { $entry }: day { $stay } of this stay, { $days } days in the last 180 ({ $left } left) → last day { $due }
+plan-how-absence = { $used } of { $max } days abroad this calendar year → back by { $due }
+plan-section-overdue = OVERDUE
+plan-section-due-soon = DUE SOON (within 14 days)
+plan-section-later = LATER
+plan-section-available = POSSIBLE NOW
+plan-section-done = DONE
+plan-days-left = { $count ->
+    [one] in { $count } day
+   *[other] in { $count } days
+}
+plan-days-overdue = { $count ->
+    [one] { $count } day overdue
+   *[other] { $count } days overdue
+}
+plan-today = today
+plan-if-applies = Applies only if its condition holds: the facts given do not say.
+plan-unless-done = Overdue unless it was done and not recorded: add the event to the case history.
+plan-to-confirm-short = to confirm
+plan-nothing = No deadlines on the history given.
+plan-ground-lost = URGENT: the ground “{ $route }” ended on { $since }. Act by { $due }.
+plan-ground-suggest = Routes that fit the facts as they now stand:
+plan-ground-none = No other route fits the facts as they now stand; see an adviser.
+plan-paths = PATHS TO PERMANENT RESIDENCE AND CITIZENSHIP
+plan-step-citizenship = citizenship
+plan-step-held = { $name } (held since { $date })
+plan-step-from = { $name } (from { $date })
+plan-step-undated = { $name } (date open)
+plan-step-needs = needs
+plan-uncovered = Holidays for { $year } are not in the pack yet: only weekends were skipped for that year.
+interview-answers-option = Review or change my answers
+interview-continue-option = Go on with the questions
+interview-change-which = Which answer do you want to change?

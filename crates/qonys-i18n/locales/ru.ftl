@@ -160,106 +160,6 @@ web-glance-permit = Разрешение: { $text }
 web-glance-do = Сделать: { $text }
 web-glance-ask = Уточнить: { $text }
 web-glance-not-met = Не выполнено: { $text }
-plan-title = План на { $date }
-plan-current = Текущий статус: { $status }{ $ground }, { $validity }.
-plan-no-status = В истории дела нет статуса.
-plan-current-ground = {" "}по основанию «{ $ground }»
-plan-valid = действует с { $from } по { $until }
-plan-valid-open = действует с { $from }, бессрочно
-plan-status-visa = виза
-plan-status-temporary-residence-permit = разрешение на временное проживание
-plan-status-permanent-residence = постоянное проживание
-plan-status-visa-free = безвизовое пребывание
-plan-event-arrival = прибытие
-plan-event-departure = выезд
-plan-event-address-change = смена адреса
-plan-event-registered = регистрация
-plan-event-employment-start = начало работы
-plan-event-employment-end = окончание работы
-plan-event-enrolment-start = начало учёбы
-plan-event-enrolment-end = окончание учёбы
-plan-event-marriage = брак
-plan-event-divorce = расторжение брака
-plan-event-company-registered = регистрация компании
-plan-event-capital-transferred = внесение капитала
-plan-event-permit-issued = выдача разрешения
-plan-event-permit-expired = истечение разрешения
-plan-event-extension-filed = подача на продление
-plan-event-certificate-issued = выдача справки
-plan-event-application-filed = подача заявления
-plan-trigger-status-start = начало: { $status }
-plan-trigger-status-end = окончание: { $status }
-plan-span-calendar-days = { $count ->
-    [one] { $count } календарный день
-    [few] { $count } календарных дня
-    [many] { $count } календарных дней
-   *[other] { $count } календарного дня
-}
-plan-span-working-days = { $count ->
-    [one] { $count } рабочий день
-    [few] { $count } рабочих дня
-    [many] { $count } рабочих дней
-   *[other] { $count } рабочего дня
-}
-plan-span-months = { $count ->
-    [one] { $count } месяц
-    [few] { $count } месяца
-    [many] { $count } месяцев
-   *[other] { $count } месяца
-}
-plan-span-years = { $count ->
-    [one] { $count } год
-    [few] { $count } года
-    [many] { $count } лет
-   *[other] { $count } года
-}
-plan-skip-weekend = выходные ({ $range })
-plan-skip-day = { $name } ({ $range })
-plan-and = и
-plan-how = Расчёт
-plan-how-trigger-date = { $trigger }:
-plan-how-not-counted = сам этот день не считается
-plan-how-skipping = без учёта: { $list }
-plan-how-rolled = { $from } - нерабочий день ({ $why }), перенос на { $to }
-plan-how-clamped = в месяце меньше дней, берётся его последний день { $date }
-plan-how-uncovered = нет данных о праздниках за { $year } год: учтены только выходные
-plan-how-stay = въезд { $entry }: { $stay }-й день этого пребывания, { $days } дн. за последние 180 (осталось { $left }) → последний день { $due }
-plan-how-absence = { $used } из { $max } дн. за пределами Казахстана в этом году → вернуться не позднее { $due }
-plan-section-overdue = ПРОСРОЧЕНО
-plan-section-due-soon = СКОРО (в ближайшие 14 дней)
-plan-section-later = ПОЗЖЕ
-plan-section-available = МОЖНО УЖЕ СЕЙЧАС
-plan-section-done = ВЫПОЛНЕНО
-plan-days-left = { $count ->
-    [one] через { $count } день
-    [few] через { $count } дня
-    [many] через { $count } дней
-   *[other] через { $count } дня
-}
-plan-days-overdue = { $count ->
-    [one] просрочено на { $count } день
-    [few] просрочено на { $count } дня
-    [many] просрочено на { $count } дней
-   *[other] просрочено на { $count } дня
-}
-plan-today = сегодня
-plan-if-applies = Применяется, только если выполнено его условие: из указанных фактов это не ясно.
-plan-unless-done = Просрочено, если не было сделано без отметки: добавьте событие в историю дела.
-plan-to-confirm-short = уточнить
-plan-nothing = По указанной истории сроков нет.
-plan-ground-lost = СРОЧНО: основание «{ $route }» прекратилось { $since }. Действуйте до { $due }.
-plan-ground-suggest = Основания, подходящие при нынешних фактах:
-plan-ground-none = При нынешних фактах другое основание не подходит; обратитесь к консультанту.
-plan-paths = ПУТИ К ПОСТОЯННОМУ ПРОЖИВАНИЮ И ГРАЖДАНСТВУ
-plan-step-citizenship = гражданство
-plan-step-held = { $name } (с { $date })
-plan-step-from = { $name } (с { $date })
-plan-step-undated = { $name } (дата открыта)
-plan-step-needs = требуется
-plan-uncovered = Праздники на { $year } год ещё не внесены: за этот год учтены только выходные.
-interview-answers-option = Просмотреть или изменить ответы
-interview-continue-option = Продолжить опрос
-interview-change-which = Какой ответ вы хотите изменить?
 
 # Document chain: checklists and consistency checks (issue 3).
 checklist-title = Документы по основанию: { $route }
@@ -367,3 +267,103 @@ check-formality-legalisation_missing = Документу из страны «{ 
 check-formality-unverified = Неизвестно, нужен ли документу из страны «{ $country }» апостиль или легализация: { $reason }. Уточните в принимающем органе.
 check-formality-translation_missing = Документ на языке «{ $language }»: нужен нотариально заверенный перевод на казахский или русский, а он не отмечен.
 check-formality-language_unknown = Язык документа не указан: если он не на казахском или русском, нужен нотариально заверенный перевод.
+plan-title = План на { $date }
+plan-current = Текущий статус: { $status }{ $ground }, { $validity }.
+plan-no-status = В истории дела нет статуса.
+plan-current-ground = {" "}по основанию «{ $ground }»
+plan-valid = действует с { $from } по { $until }
+plan-valid-open = действует с { $from }, бессрочно
+plan-status-visa = виза
+plan-status-temporary-residence-permit = разрешение на временное проживание
+plan-status-permanent-residence = постоянное проживание
+plan-status-visa-free = безвизовое пребывание
+plan-event-arrival = прибытие
+plan-event-departure = выезд
+plan-event-address-change = смена адреса
+plan-event-registered = регистрация
+plan-event-employment-start = начало работы
+plan-event-employment-end = окончание работы
+plan-event-enrolment-start = начало учёбы
+plan-event-enrolment-end = окончание учёбы
+plan-event-marriage = брак
+plan-event-divorce = расторжение брака
+plan-event-company-registered = регистрация компании
+plan-event-capital-transferred = внесение капитала
+plan-event-permit-issued = выдача разрешения
+plan-event-permit-expired = истечение разрешения
+plan-event-extension-filed = подача на продление
+plan-event-certificate-issued = выдача справки
+plan-event-application-filed = подача заявления
+plan-trigger-status-start = начало: { $status }
+plan-trigger-status-end = окончание: { $status }
+plan-span-calendar-days = { $count ->
+    [one] { $count } календарный день
+    [few] { $count } календарных дня
+    [many] { $count } календарных дней
+   *[other] { $count } календарного дня
+}
+plan-span-working-days = { $count ->
+    [one] { $count } рабочий день
+    [few] { $count } рабочих дня
+    [many] { $count } рабочих дней
+   *[other] { $count } рабочего дня
+}
+plan-span-months = { $count ->
+    [one] { $count } месяц
+    [few] { $count } месяца
+    [many] { $count } месяцев
+   *[other] { $count } месяца
+}
+plan-span-years = { $count ->
+    [one] { $count } год
+    [few] { $count } года
+    [many] { $count } лет
+   *[other] { $count } года
+}
+plan-skip-weekend = выходные ({ $range })
+plan-skip-day = { $name } ({ $range })
+plan-and = и
+plan-how = Расчёт
+plan-how-trigger-date = { $trigger }:
+plan-how-not-counted = сам этот день не считается
+plan-how-skipping = без учёта: { $list }
+plan-how-rolled = { $from } - нерабочий день ({ $why }), перенос на { $to }
+plan-how-clamped = в месяце меньше дней, берётся его последний день { $date }
+plan-how-uncovered = нет данных о праздниках за { $year } год: учтены только выходные
+plan-how-stay = въезд { $entry }: { $stay }-й день этого пребывания, { $days } дн. за последние 180 (осталось { $left }) → последний день { $due }
+plan-how-absence = { $used } из { $max } дн. за пределами Казахстана в этом году → вернуться не позднее { $due }
+plan-section-overdue = ПРОСРОЧЕНО
+plan-section-due-soon = СКОРО (в ближайшие 14 дней)
+plan-section-later = ПОЗЖЕ
+plan-section-available = МОЖНО УЖЕ СЕЙЧАС
+plan-section-done = ВЫПОЛНЕНО
+plan-days-left = { $count ->
+    [one] через { $count } день
+    [few] через { $count } дня
+    [many] через { $count } дней
+   *[other] через { $count } дня
+}
+plan-days-overdue = { $count ->
+    [one] просрочено на { $count } день
+    [few] просрочено на { $count } дня
+    [many] просрочено на { $count } дней
+   *[other] просрочено на { $count } дня
+}
+plan-today = сегодня
+plan-if-applies = Применяется, только если выполнено его условие: из указанных фактов это не ясно.
+plan-unless-done = Просрочено, если не было сделано без отметки: добавьте событие в историю дела.
+plan-to-confirm-short = уточнить
+plan-nothing = По указанной истории сроков нет.
+plan-ground-lost = СРОЧНО: основание «{ $route }» прекратилось { $since }. Действуйте до { $due }.
+plan-ground-suggest = Основания, подходящие при нынешних фактах:
+plan-ground-none = При нынешних фактах другое основание не подходит; обратитесь к консультанту.
+plan-paths = ПУТИ К ПОСТОЯННОМУ ПРОЖИВАНИЮ И ГРАЖДАНСТВУ
+plan-step-citizenship = гражданство
+plan-step-held = { $name } (с { $date })
+plan-step-from = { $name } (с { $date })
+plan-step-undated = { $name } (дата открыта)
+plan-step-needs = требуется
+plan-uncovered = Праздники на { $year } год ещё не внесены: за этот год учтены только выходные.
+interview-answers-option = Просмотреть или изменить ответы
+interview-continue-option = Продолжить опрос
+interview-change-which = Какой ответ вы хотите изменить?
