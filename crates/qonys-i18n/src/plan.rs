@@ -10,13 +10,13 @@ use qonys_law::case::{EventKind, History, StatusKind};
 use qonys_law::continuity::{Item, ItemState, Plan, StepKind, TriggerRef};
 use qonys_law::engine::Verdict;
 use qonys_law::pack::deadline::{DeadlineKind, Severity};
-use qonys_law::pack::{Confidence, Pack, Provenance};
+use qonys_law::pack::{Confidence, Pack};
 use qonys_time::{Alarm, AllDayEvent, Date, Direction, IcsCalendar, SkipReason, Step, Unit};
 use serde::Serialize;
 
 use crate::Messages;
 use crate::format;
-use crate::report::{CitationOut, fill, localize_article, value};
+use crate::report::{CitationOut, citations, fill, value};
 use qonys_law::engine::explain::clause_values;
 
 /// One deadline or milestone.
@@ -154,22 +154,6 @@ pub struct PlanReport {
     pub uncovered_years: Vec<i32>,
     /// Shown with every result.
     pub disclaimer: String,
-}
-
-fn citations(pack: &Pack, p: &Provenance, lang: Lang) -> Vec<CitationOut> {
-    p.cites
-        .iter()
-        .map(|c| {
-            let act = c.act.and_then(|a| pack.act(a));
-            CitationOut {
-                act: act.map(|a| a.title.get(lang).to_string()),
-                act_reference: act.map(|a| a.reference.clone()),
-                article: c.article.as_deref().map(|x| localize_article(x, lang)),
-                url: c.url.clone(),
-                tier: format!("{:?}", c.tier),
-            }
-        })
-        .collect()
 }
 
 const SHORT_EN: [&str; 12] = [

@@ -190,7 +190,8 @@ fn confidence(p: &Provenance) -> String {
     }
 }
 
-fn citations(pack: &Pack, p: &Provenance, lang: Lang) -> Vec<CitationOut> {
+/// The citations of a rule as shown to users (act title and localised article).
+pub fn citations(pack: &Pack, p: &Provenance, lang: Lang) -> Vec<CitationOut> {
     p.cites
         .iter()
         .map(|c| {
