@@ -1,7 +1,12 @@
 //! The rule-pack file format, as written by rule maintainers: the serde/schemars types that
 //! TOML files deserialize into, before validation and compilation. These types are the
-//! format's single definition — the JSON Schema editors use (`schemas/rulepack.schema.json`)
-//! is generated from them — so every field here is documented for pack authors.
+//! format's single definition — the JSON Schemas editors use (`schemas/rulepack-*.schema.json`)
+//! are generated from them — so every field here is documented for pack authors.
+//!
+//! The provenance fields (`cite`, `confidence`, `uncertainty`, `reviewed`) are written out in
+//! each struct rather than shared through `#[serde(flatten)]`: flattening buffers the table,
+//! which loses the `Spanned` positions that located errors need and disables
+//! `deny_unknown_fields`, so a typo in a key would pass silently.
 
 use std::collections::BTreeMap;
 
