@@ -454,7 +454,26 @@ fn rules(command: RulesCommand) -> Result<ExitCode> {
 /// The JSON Schemas qonys publishes, as `(file name, text)`.
 pub fn schemas() -> Vec<(&'static str, String)> {
     use qonys_law::pack::source::*;
-    let s = |v: schemars::Schema| serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
+    // Keys are sorted recursively so that the files are byte-identical whichever features
+    // the build unified (`serde_json/preserve_order` changes map order in workspace builds).
+    fn sorted(v: serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(m) => {
+                let mut entries: Vec<(String, serde_json::Value)> = m.into_iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                serde_json::Value::Object(
+                    entries.into_iter().map(|(k, v)| (k, sorted(v))).collect(),
+                )
+            }
+            serde_json::Value::Array(items) => {
+                serde_json::Value::Array(items.into_iter().map(sorted).collect())
+            }
+            other => other,
+        }
+    }
+    let s = |v: schemars::Schema| {
+        serde_json::to_string_pretty(&sorted(v.to_value())).unwrap_or_default() + "\n"
+    };
     vec![
         (
             "rulepack-pack.schema.json",
