@@ -353,3 +353,4 @@ plan-uncovered = Holidays for { $year } are not in the pack yet: only weekends w
 interview-answers-option = Review or change my answers
 interview-continue-option = Go on with the questions
 interview-change-which = Which answer do you want to change?
+checklist-in-file-entry = entry { $n } of the case file

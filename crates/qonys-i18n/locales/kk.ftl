@@ -332,3 +332,4 @@ plan-uncovered = { $year } жылғы мерекелер әзірге пакет
 interview-answers-option = Жауаптарды қарау немесе өзгерту
 interview-continue-option = Сауалнаманы жалғастыру
 interview-change-which = Қай жауапты өзгерткіңіз келеді?
+checklist-in-file-entry = іс файлындағы № { $n } жазба

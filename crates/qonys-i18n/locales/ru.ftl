@@ -367,3 +367,4 @@ plan-uncovered = Праздники на { $year } год ещё не внесе
 interview-answers-option = Просмотреть или изменить ответы
 interview-continue-option = Продолжить опрос
 interview-change-which = Какой ответ вы хотите изменить?
+checklist-in-file-entry = запись № { $n } в файле дела

@@ -416,15 +416,7 @@ pub fn render_text(r: &ChecklistReport, m: &Messages, lang: Lang) -> String {
                 it.validity_text.join("; ")
             ));
         }
-        let in_file = if it.in_file.is_empty() {
-            m.get(lang, "checklist-not-in-file")
-        } else {
-            it.in_file
-                .iter()
-                .map(|n| format!("document[{n}]"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let in_file = in_file_label(m, lang, &it.in_file);
         out.push_str(&format!(
             "    {}: {in_file}\n",
             m.get(lang, "checklist-in-file")
@@ -578,15 +570,7 @@ pub fn render_html(r: &ChecklistReport, m: &Messages, lang: Lang) -> String {
         if !it.validity_text.is_empty() {
             out.push_str(&row("checklist-validity", list(&it.validity_text)));
         }
-        let in_file = if it.in_file.is_empty() {
-            e(&m.get(lang, "checklist-not-in-file"))
-        } else {
-            it.in_file
-                .iter()
-                .map(|n| format!("document[{n}]"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let in_file = e(&in_file_label(m, lang, &it.in_file));
         out.push_str(&row("checklist-in-file", in_file));
         out.push_str("</dl>\n");
         if !it.to_confirm.is_empty() {
@@ -624,4 +608,17 @@ pub fn render_html(r: &ChecklistReport, m: &Messages, lang: Lang) -> String {
         e(&r.disclaimer)
     ));
     out
+}
+
+/// Where a checklist document already stands in the case file, in words ("entry 2 of the case
+/// file"), or that it is not there yet. Shared by the text and HTML checklists.
+fn in_file_label(m: &Messages, lang: Lang, entries: &[usize]) -> String {
+    if entries.is_empty() {
+        return m.get(lang, "checklist-not-in-file");
+    }
+    entries
+        .iter()
+        .map(|n| m.fmt(lang, "checklist-in-file-entry", &[("n", &n.to_string())]))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
