@@ -80,24 +80,7 @@ enum Command {
         pack: Option<PathBuf>,
     },
     /// Run the web server: the public route finder and the JSON API.
-    Serve {
-        /// The address to listen on (port 0 picks a free port; the address is printed).
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: std::net::SocketAddr,
-        /// Use the rule pack in this folder instead of the bundled one.
-        #[arg(long)]
-        pack: Option<PathBuf>,
-        /// Apply the rules in force on this date (YYYY-MM-DD); default: today in Kazakhstan.
-        #[arg(long)]
-        as_of: Option<String>,
-        /// Folder for the embedded SQLite database (qonys.db) and document files; created
-        /// if missing.
-        #[arg(long, default_value = "./data")]
-        data_dir: PathBuf,
-        /// A PostgreSQL URL (postgres://…) to use instead of the embedded SQLite database.
-        #[arg(long, env = "QONYS_DATABASE_URL", hide_env_values = true)]
-        database: Option<String>,
-    },
+    Serve(crate::serve::Options),
     /// The documents a route needs for the person in a case file: why, who provides them,
     /// the apostille / legalisation / translation each needs, and how fresh they must be.
     Checklist {
@@ -264,19 +247,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             as_of,
             pack,
         }),
-        Command::Serve {
-            addr,
-            pack,
-            as_of,
-            data_dir,
-            database,
-        } => crate::serve::run(crate::serve::Options {
-            addr,
-            pack,
-            as_of,
-            data_dir,
-            database,
-        }),
+        Command::Serve(options) => crate::serve::run(options),
         Command::Checklist {
             case_file,
             route,

@@ -17,18 +17,32 @@ use qonys_store::{SqlStore, StoreOptions};
 use crate::pack_files::load_pack;
 
 /// The flags of `qonys serve`.
-#[derive(Clone)]
+#[derive(Clone, clap::Args)]
 pub struct Options {
-    /// The address to listen on.
+    /// The address to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// A rule-pack folder instead of the bundled pack.
+    /// Use the rule pack in this folder instead of the bundled one.
+    #[arg(long)]
     pub pack: Option<PathBuf>,
-    /// A fixed as-of date, as typed.
+    /// Apply the rules in force on this date (YYYY-MM-DD); default: today in Kazakhstan.
+    #[arg(long)]
     pub as_of: Option<String>,
-    /// The data folder (SQLite database and document files).
+    /// Folder for the embedded SQLite database (qonys.db) and document files; created
+    /// if missing.
+    #[arg(long, default_value = "./data")]
     pub data_dir: PathBuf,
-    /// A PostgreSQL URL instead of the embedded database.
+    /// A PostgreSQL URL (postgres://…) to use instead of the embedded SQLite database.
+    #[arg(long, env = "QONYS_DATABASE_URL", hide_env_values = true)]
     pub database: Option<String>,
+    /// A PostgreSQL schema to keep qonys's tables in (default: the connection's own
+    /// `search_path`); lets several installations or test runs share one database.
+    #[arg(long, env = "QONYS_DATABASE_SCHEMA", requires = "database")]
+    pub database_schema: Option<String>,
+    /// Mark cookies `Secure`: set this when the site is reached over HTTPS (directly or
+    /// through a TLS-terminating proxy).
+    #[arg(long, env = "QONYS_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 impl std::fmt::Debug for Options {
@@ -54,10 +68,11 @@ pub fn run(o: Options) -> Result<ExitCode> {
     std::fs::create_dir_all(&o.data_dir)
         .with_context(|| format!("cannot create the data folder {}", o.data_dir.display()))?;
     let (options, what) = match &o.database {
-        Some(url) => (
-            StoreOptions::postgres(url, &o.data_dir.join("documents")),
-            "PostgreSQL".to_string(),
-        ),
+        Some(url) => {
+            let mut opts = StoreOptions::postgres(url, &o.data_dir.join("documents"));
+            opts.pg_schema = o.database_schema.clone();
+            (opts, "PostgreSQL".to_string())
+        }
         None => (
             StoreOptions::sqlite_in(&o.data_dir),
             format!("SQLite in {}", o.data_dir.join("qonys.db").display()),
@@ -77,6 +92,7 @@ pub fn run(o: Options) -> Result<ExitCode> {
             pack,
             as_of,
             store: Some(Arc::new(store)),
+            secure_cookies: o.secure_cookies,
         })
         .await
         .map_err(anyhow::Error::from)

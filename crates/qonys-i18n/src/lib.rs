@@ -10,5 +10,5 @@ mod messages;
 pub mod plan;
 pub mod report;
 
-pub use messages::{MESSAGE_FILES, Messages};
+pub use messages::{AREAS, MESSAGE_FILES, Messages};
 pub use qonys_law::Lang;

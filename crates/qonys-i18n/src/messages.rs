@@ -1,17 +1,30 @@
-//! The Fluent message catalogue, embedded in the binary: one `.ftl` file per language with
-//! the same message ids (a test checks that they match), correct CLDR plural forms (Russian
-//! one / few / many), and lookups that fall back to English and never panic.
+//! The Fluent message catalogue, embedded in the binary: per language one `.ftl` file per
+//! area of the interface (`locales/<lang>/<area>.ftl`), every area with the same message ids
+//! in every language (a test checks that they match and that no id is defined twice),
+//! correct CLDR plural forms (Russian one / few / many), and lookups that fall back to
+//! English and never panic.
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use qonys_law::Lang;
 
-/// The embedded catalogue files, by language.
-pub const MESSAGE_FILES: [(Lang, &str); 3] = [
-    (Lang::En, include_str!("../locales/en.ftl")),
-    (Lang::Ru, include_str!("../locales/ru.ftl")),
-    (Lang::Kk, include_str!("../locales/kk.ftl")),
-];
+/// The areas of the catalogue, one file each per language.
+pub const AREAS: [&str; 5] = ["main", "auth", "workbench", "portal", "mail"];
+
+macro_rules! area_files {
+    ($($lang:ident $code:literal),*) => {
+        [$(
+            (Lang::$lang, "main", include_str!(concat!("../locales/", $code, "/main.ftl"))),
+            (Lang::$lang, "auth", include_str!(concat!("../locales/", $code, "/auth.ftl"))),
+            (Lang::$lang, "workbench", include_str!(concat!("../locales/", $code, "/workbench.ftl"))),
+            (Lang::$lang, "portal", include_str!(concat!("../locales/", $code, "/portal.ftl"))),
+            (Lang::$lang, "mail", include_str!(concat!("../locales/", $code, "/mail.ftl"))),
+        )*]
+    };
+}
+
+/// The embedded catalogue files: (language, area, text).
+pub const MESSAGE_FILES: [(Lang, &str, &str); 15] = area_files!(En "en", Ru "ru", Kk "kk");
 
 /// The interface messages in every language.
 pub struct Messages {
@@ -33,15 +46,18 @@ impl Default for Messages {
 impl Messages {
     /// Loads the embedded catalogue.
     pub fn new() -> Messages {
-        let bundles = MESSAGE_FILES
+        let bundles = Lang::ALL
             .iter()
-            .map(|(lang, text)| {
+            .map(|&lang| {
                 let id: unic_langid::LanguageIdentifier = lang.code().parse().unwrap_or_default();
                 let mut b = FluentBundle::new_concurrent(vec![id]);
                 b.set_use_isolating(false);
-                let res = FluentResource::try_new((*text).to_string()).unwrap_or_else(|(r, _)| r);
-                let _ = b.add_resource(res);
-                (*lang, b)
+                for (_, _, text) in MESSAGE_FILES.iter().filter(|(l, _, _)| *l == lang) {
+                    let res =
+                        FluentResource::try_new((*text).to_string()).unwrap_or_else(|(r, _)| r);
+                    let _ = b.add_resource(res);
+                }
+                (lang, b)
             })
             .collect();
         Messages { bundles }
@@ -108,31 +124,61 @@ impl Messages {
 mod tests {
     use super::*;
 
+    fn file(lang: Lang, area: &str) -> &'static str {
+        MESSAGE_FILES
+            .iter()
+            .find(|(l, a, _)| *l == lang && *a == area)
+            .map(|(_, _, t)| *t)
+            .unwrap_or_default()
+    }
+
     #[test]
     fn every_message_exists_in_every_language() {
-        let en = Messages::ids(MESSAGE_FILES[0].1);
-        assert!(en.len() > 30);
-        for (lang, text) in &MESSAGE_FILES[1..] {
-            let ids = Messages::ids(text);
-            for id in &en {
-                assert!(ids.contains(id), "{id} is missing in {}", lang.code());
+        assert!(Messages::ids(file(Lang::En, "main")).len() > 30);
+        for area in AREAS {
+            let en = Messages::ids(file(Lang::En, area));
+            for lang in [Lang::Ru, Lang::Kk] {
+                let ids = Messages::ids(file(lang, area));
+                for id in &en {
+                    assert!(
+                        ids.contains(id),
+                        "{id} ({area}) is missing in {}",
+                        lang.code()
+                    );
+                }
+                for id in &ids {
+                    assert!(
+                        en.contains(id),
+                        "{id} exists in {}/{area} but not in en",
+                        lang.code()
+                    );
+                }
             }
-            for id in &ids {
-                assert!(
-                    en.contains(id),
-                    "{id} exists in {} but not in en",
-                    lang.code()
-                );
+        }
+    }
+
+    #[test]
+    fn no_message_is_defined_twice() {
+        for lang in Lang::ALL {
+            let mut seen = std::collections::HashSet::new();
+            for (_, area, text) in MESSAGE_FILES.iter().filter(|(l, _, _)| *l == lang) {
+                for id in Messages::ids(text) {
+                    assert!(
+                        seen.insert(id.clone()),
+                        "{id} defined twice ({area}, {})",
+                        lang.code()
+                    );
+                }
             }
         }
     }
 
     #[test]
     fn every_file_parses_without_errors() {
-        for (lang, text) in MESSAGE_FILES {
+        for (lang, area, text) in MESSAGE_FILES {
             assert!(
                 FluentResource::try_new(text.to_string()).is_ok(),
-                "{} has syntax errors",
+                "{}/{area} has syntax errors",
                 lang.code()
             );
         }

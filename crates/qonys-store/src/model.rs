@@ -425,6 +425,9 @@ pub struct CaseQuery {
     pub firm_id: Option<Uuid>,
     /// Case-insensitive substring of the title.
     pub title_contains: Option<String>,
+    /// Only cases an adviser may see: assigned to them, of their firm, or not yet taken by
+    /// anyone (no adviser and no firm: the intake of new consultation requests).
+    pub visible_to_adviser: Option<(Uuid, Option<Uuid>)>,
     /// Rows to skip.
     pub offset: i64,
     /// Page size (clamped to 1..=500).
@@ -439,6 +442,7 @@ impl Default for CaseQuery {
             applicant_id: None,
             firm_id: None,
             title_contains: None,
+            visible_to_adviser: None,
             offset: 0,
             limit: 50,
         }

@@ -223,6 +223,16 @@ impl SqlStore {
             }
             probe.close().await?;
         }
+        if let (Backend::Postgres, Some(s)) = (backend, &schema) {
+            // A named schema is created when missing (validated above: [a-z0-9_] only). Two
+            // processes starting together may race here; the loser's error is harmless.
+            use sqlx::Connection;
+            let mut probe = AnyConnection::connect(&opts.url).await?;
+            let _ = probe
+                .execute(AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {s}")))
+                .await;
+            probe.close().await?;
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(opts.max_connections.max(1))
             .acquire_timeout(Duration::from_secs(30))
@@ -834,10 +844,8 @@ fn like_pattern(needle: &str) -> String {
 fn case_list_sql(q: &CaseQuery) -> (String, Vec<Arg>) {
     let mut conds = Vec::new();
     let mut args = Vec::new();
-    let mut n = 0;
-    let mut add = |cond: &str, a: Arg, conds: &mut Vec<String>, args: &mut Vec<Arg>| {
-        n += 1;
-        conds.push(cond.replace('?', &format!("${n}")));
+    let add = |cond: &str, a: Arg, conds: &mut Vec<String>, args: &mut Vec<Arg>| {
+        conds.push(cond.replace('?', &format!("${}", args.len() + 1)));
         args.push(a);
     };
     if let Some(s) = &q.status {
@@ -871,6 +879,18 @@ fn case_list_sql(q: &CaseQuery) -> (String, Vec<Arg>) {
             &mut conds,
             &mut args,
         );
+    }
+    if let Some((adviser, firm)) = q.visible_to_adviser {
+        let a = format!("${}", args.len() + 1);
+        let f = format!("${}", args.len() + 2);
+        conds.push(format!(
+            "(adviser_id = {a} OR firm_id = {f} OR (adviser_id IS NULL AND firm_id IS NULL))"
+        ));
+        args.push(Arg::Text(Some(adviser.to_string())));
+        // A firm-less adviser matches no firm: compare with a value no id has.
+        args.push(Arg::Text(Some(
+            firm.map_or_else(|| "-".to_string(), |f| f.to_string()),
+        )));
     }
     if let Some(t) = q.title_contains.as_deref().filter(|t| !t.trim().is_empty()) {
         add(

@@ -10,6 +10,11 @@ use qonys_law::Lang;
 /// The name of the language cookie.
 pub const COOKIE_NAME: &str = "qonys_lang";
 
+/// The language remembered by the switch's cookie, if any.
+pub fn cookie_lang(headers: &HeaderMap) -> Option<Lang> {
+    crate::auth::session::cookie_value(headers, COOKIE_NAME).and_then(parse)
+}
+
 /// The language a request asks for: the cookie, else the first supported language of
 /// `Accept-Language`, else English.
 pub fn from_headers(headers: &HeaderMap) -> Lang {

@@ -18,18 +18,22 @@
 //! - With a store ([`qonys_store`]), the result page offers "request a consultation", which
 //!   turns the finder's answers into a new case, once per idempotency key ([`consult`]).
 //! - Every string a page shows comes from the Fluent catalogue (`web-*` ids in
-//!   `qonys-i18n/locales/*.ftl`) or from the rule pack's own texts ([`lang`]).
+//!   `qonys-i18n/locales/<lang>/*.ftl`) or from the rule pack's own texts ([`lang`]).
 //!
 //! Architecture invariant: all reasoning stays in `qonys-law` and all wording of results in
 //! `qonys-i18n`'s `AssessmentReport`; this crate only turns requests into calls and reports
 //! into pages.
 
+// Handlers return `Result<T, Response>`: the error *is* the answer to send, as axum intends.
+#![allow(clippy::result_large_err)]
+
 pub mod api;
 mod assets;
+pub mod auth;
 pub mod consult;
 pub mod finder;
 pub mod lang;
-mod pages;
+pub mod pages;
 pub mod security;
 
 use std::net::SocketAddr;
@@ -62,6 +66,8 @@ pub struct Config {
     /// The case store (opened and migrated); without it the result page offers no
     /// consultation form.
     pub store: Option<Arc<dyn Store>>,
+    /// Mark cookies `Secure` (served over TLS).
+    pub secure_cookies: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -95,6 +101,8 @@ struct Inner {
     pack: Pack,
     messages: Messages,
     as_of: Option<Date>,
+    limiter: auth::limit::LoginLimiter,
+    secure_cookies: bool,
 }
 
 /// The shared state of the server: the pack and messages (read-only) and the store.
@@ -123,6 +131,8 @@ impl AppState {
                 pack,
                 messages: Messages::new(),
                 as_of,
+                limiter: auth::limit::LoginLimiter::new(),
+                secure_cookies: false,
             }),
             store: None,
         }
@@ -132,6 +142,25 @@ impl AppState {
     pub fn with_store(mut self, store: Arc<dyn Store>) -> AppState {
         self.store = Some(store);
         self
+    }
+
+    /// The same state with cookies marked `Secure` (the site is served over TLS, directly or
+    /// behind a terminating proxy). Call before the state is cloned.
+    pub fn with_secure_cookies(mut self, secure: bool) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.secure_cookies = secure;
+        }
+        self
+    }
+
+    /// Whether cookies are marked `Secure`.
+    pub fn secure_cookies(&self) -> bool {
+        self.inner.secure_cookies
+    }
+
+    /// The login rate limiter.
+    pub fn limiter(&self) -> &auth::limit::LoginLimiter {
+        &self.inner.limiter
     }
 
     /// The case store, when the server has one.
@@ -171,6 +200,19 @@ pub fn app(state: AppState) -> Router {
         .route("/lang", post(pages::set_language))
         .route("/finder", get(finder::first_question).post(finder::step))
         .route("/consultation", post(consult::submit))
+        .route(
+            "/login",
+            get(auth::pages::login_form).post(auth::pages::login),
+        )
+        .route("/logout", post(auth::pages::logout))
+        .route(
+            "/setup/{token}",
+            get(auth::pages::setup_form).post(auth::pages::setup),
+        )
+        .route(
+            "/invite/{token}",
+            get(auth::pages::invite_form).post(auth::pages::accept_invite),
+        )
         .route("/static/{file}", get(assets::asset))
         .route("/api/v1/assess", post(api::assess))
         .route("/api/v1/rules", get(api::rules))
@@ -187,16 +229,47 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(security::headers))
 }
 
+/// On first start (no accounts yet), makes a one-time setup link for the first administrator
+/// (valid 24 hours) and prints it. There are no default accounts.
+pub async fn print_setup_link(store: &dyn Store, base: &str) {
+    if !matches!(store.count_users().await, Ok(0)) {
+        return;
+    }
+    let now = qonys_store::now();
+    let expires = now
+        .checked_add(jiff::SignedDuration::from_hours(24))
+        .unwrap_or(now);
+    match store
+        .create_one_time_token(qonys_store::NewOneTimeToken {
+            purpose: qonys_store::TokenPurpose::Setup,
+            user_id: None,
+            case_id: None,
+            role: Some(qonys_store::Role::Admin),
+            expires_at: expires,
+        })
+        .await
+    {
+        Ok(token) => println!(
+            "qonys: no accounts yet. Create the first administrator within 24 hours, once, at:\n  {base}/setup/{}",
+            token.expose()
+        ),
+        Err(e) => eprintln!("qonys: cannot make the setup link: {e}"),
+    }
+}
+
 /// Runs the server on an already bound listener until Ctrl-C.
 pub async fn serve_listener(
     listener: tokio::net::TcpListener,
     state: AppState,
 ) -> Result<(), ServeError> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 
@@ -211,8 +284,10 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         })?;
     let addr = listener.local_addr()?;
     println!("qonys listening on http://{addr}");
-    let mut state = AppState::new(config.pack, config.as_of);
+    let mut state =
+        AppState::new(config.pack, config.as_of).with_secure_cookies(config.secure_cookies);
     if let Some(store) = config.store {
+        print_setup_link(store.as_ref(), &format!("http://{addr}")).await;
         state = state.with_store(store);
     }
     serve_listener(listener, state).await

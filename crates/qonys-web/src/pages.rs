@@ -9,8 +9,10 @@ use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use qonys_law::Lang;
+use qonys_store::Role;
 
 use crate::AppState;
+use crate::auth::Viewer;
 use crate::lang::{self, LangChoice, Tr};
 
 /// The frame of a page: its language, title and language switch.
@@ -25,6 +27,19 @@ pub struct Layout<'a> {
     pub switch_action: &'static str,
     /// Hidden fields the switch sends along.
     pub switch_hidden: Vec<(String, String)>,
+    /// The signed-in user's menu, on pages of the workbench and the portal.
+    pub account: Option<AccountNav>,
+}
+
+/// The signed-in user's part of the page header: their name, their pages, and sign-out.
+#[derive(Debug, Clone)]
+pub struct AccountNav {
+    /// The name shown.
+    pub name: String,
+    /// The session's CSRF token (for the sign-out and language forms).
+    pub csrf: String,
+    /// (address, label) of the pages the role has.
+    pub links: Vec<(String, String)>,
 }
 
 impl<'a> Layout<'a> {
@@ -39,8 +54,53 @@ impl<'a> Layout<'a> {
             langs: lang::choices(lang),
             switch_action: "/lang",
             switch_hidden: Vec::new(),
+            account: None,
         }
     }
+
+    /// The frame of a signed-in page: the user's language (unless switched for this
+    /// request), the account menu, and a language switch that also stores the choice with
+    /// the account and comes back to `back`.
+    pub fn signed_in(
+        st: &'a AppState,
+        viewer: &Viewer,
+        headers: &HeaderMap,
+        title_id: &str,
+        back: &str,
+    ) -> Layout<'a> {
+        let lang = viewer.lang(headers);
+        let m = st.messages();
+        let mut links = Vec::new();
+        match viewer.role() {
+            Role::Applicant => links.push(("/my".to_string(), m.get(lang, "web-nav-my-case"))),
+            Role::Adviser => links.push(("/cases".to_string(), m.get(lang, "web-nav-cases"))),
+            Role::Admin => {
+                links.push(("/cases".to_string(), m.get(lang, "web-nav-cases")));
+                links.push(("/admin/users".to_string(), m.get(lang, "web-nav-users")));
+            }
+        }
+        let mut l = Layout::plain(st, lang, m.get(lang, title_id));
+        l.switch_hidden = vec![("back".to_string(), back.to_string())];
+        l.account = Some(AccountNav {
+            name: viewer.user.display_name.clone(),
+            csrf: viewer.csrf().to_string(),
+            links,
+        });
+        l
+    }
+}
+
+/// A bare status answer with its reason phrase as text.
+pub fn plain_status(status: StatusCode) -> Response {
+    (
+        status,
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; charset=utf-8",
+        )],
+        format!("{}\n", status.canonical_reason().unwrap_or("error")),
+    )
+        .into_response()
 }
 
 /// Reads an `application/x-www-form-urlencoded` body into pairs.
@@ -89,18 +149,33 @@ pub async fn start(
     .into_response()
 }
 
-/// `POST /lang` (field `lang`): remembers the language in a cookie and goes back to the start
-/// page.
-pub async fn set_language(RawForm(body): RawForm) -> Response {
+/// `POST /lang` (fields `lang`, optional `back`): remembers the language in a cookie — and,
+/// for a signed-in user whose form carries the session's CSRF token, with the account — and
+/// goes back to `back` (a local path) or the start page.
+pub async fn set_language(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    RawForm(body): RawForm,
+) -> Response {
     let form = form_pairs(&body);
-    match field(&form, "lang").and_then(lang::parse) {
-        Some(l) => (
-            StatusCode::SEE_OTHER,
-            [(SET_COOKIE, lang::cookie(l)), (LOCATION, "/".to_string())],
-        )
-            .into_response(),
-        None => (StatusCode::SEE_OTHER, [(LOCATION, "/".to_string())]).into_response(),
+    let back = field(&form, "back")
+        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .unwrap_or("/")
+        .to_string();
+    let Some(l) = field(&form, "lang").and_then(lang::parse) else {
+        return (StatusCode::SEE_OTHER, [(LOCATION, back)]).into_response();
+    };
+    if let Some(v) = crate::auth::session::viewer(&st, &headers).await
+        && v.csrf_ok(field(&form, "csrf"))
+        && let Some(store) = st.store()
+    {
+        let _ = store.set_user_language(v.user.id, l.code()).await;
     }
+    (
+        StatusCode::SEE_OTHER,
+        [(SET_COOKIE, lang::cookie(l)), (LOCATION, back)],
+    )
+        .into_response()
 }
 
 #[derive(Template, WebTemplate)]

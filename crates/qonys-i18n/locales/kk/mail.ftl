@@ -1,0 +1,1 @@
+# mail messages (kk): one file per area of the interface, same ids in every language.

@@ -1,0 +1,1 @@
+# mail messages (ru): one file per area of the interface, same ids in every language.
