@@ -235,4 +235,28 @@ pub trait Store: Send + Sync {
     async fn import(&self, input: &mut (dyn std::io::BufRead + Send)) -> Result<TransferSummary>;
     /// Database self-check (SQLite `PRAGMA integrity_check`); `Integrity` if it fails.
     async fn check_integrity(&self) -> Result<()>;
+
+    // ---- reminders (continued) ----
+
+    /// Replaces a case's pending reminders of `kind` (neither claimed nor sent) by `new`, in
+    /// one transaction that first locks the case, so concurrent replacements for one case
+    /// never leave both sets behind. A new reminder whose payload equals that of a reminder
+    /// of the case and kind already claimed or sent is skipped: what was sent is not sent
+    /// again. Every `new` reminder must name `case_id` and `kind`, else `Unsupported`.
+    /// Returns the reminders created; `NotFound` when the case does not exist.
+    async fn replace_pending_reminders(
+        &self,
+        actor: &Actor,
+        case_id: Uuid,
+        kind: &str,
+        new: Vec<NewReminder>,
+    ) -> Result<Vec<Reminder>>;
+    /// Deletes a case's pending reminders of `kind` (neither claimed nor sent); returns how
+    /// many. Claimed and sent reminders are kept.
+    async fn cancel_pending_reminders(
+        &self,
+        actor: &Actor,
+        case_id: Uuid,
+        kind: &str,
+    ) -> Result<u64>;
 }

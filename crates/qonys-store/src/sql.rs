@@ -2116,6 +2116,136 @@ impl Store for SqlStore {
         }
         Ok(())
     }
+
+    async fn replace_pending_reminders(
+        &self,
+        actor: &Actor,
+        case_id: Uuid,
+        kind: &str,
+        new: Vec<NewReminder>,
+    ) -> Result<Vec<Reminder>> {
+        if new
+            .iter()
+            .any(|n| n.case_id != Some(case_id) || n.kind != kind)
+        {
+            return Err(StoreError::Unsupported {
+                backend: self.backend.name(),
+                what: "a replacement reminder of another case or kind",
+            });
+        }
+        let mut tx = self.write_tx().await?;
+        let deleted = delete_pending_reminders(&mut tx, self.backend, case_id, kind).await?;
+        // What was claimed or sent stays, and is not scheduled again.
+        let kept = sqlx::query(
+            "SELECT payload FROM reminders WHERE case_id = $1 AND kind = $2 AND claimed_by IS NOT NULL",
+        )
+        .bind(case_id.to_string())
+        .bind(kind.to_string())
+        .fetch_all(&mut *tx)
+        .await?;
+        let kept = kept
+            .iter()
+            .map(|r| col_j(r, "payload"))
+            .collect::<Result<Vec<Value>>>()?;
+        let created_at = now();
+        let mut out = Vec::new();
+        for n in new {
+            if kept.contains(&n.payload) || out.iter().any(|r: &Reminder| r.payload == n.payload) {
+                continue;
+            }
+            let rem = Reminder {
+                id: Uuid::now_v7(),
+                case_id: Some(case_id),
+                kind: n.kind,
+                payload: n.payload,
+                due_at: n.due_at,
+                created_at,
+                claimed_by: None,
+                claimed_at: None,
+                done_at: None,
+            };
+            sqlx::query(
+                "INSERT INTO reminders (id, case_id, kind, payload, due_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(rem.id.to_string())
+            .bind(case_id.to_string())
+            .bind(rem.kind.clone())
+            .bind(rem.payload.to_string())
+            .bind(ts_text(rem.due_at))
+            .bind(ts_text(rem.created_at))
+            .execute(&mut *tx)
+            .await?;
+            out.push(rem);
+        }
+        if deleted > 0 || !out.is_empty() {
+            append_audit(
+                &mut tx,
+                self.backend,
+                actor,
+                "reminder.replace",
+                Some(case_id),
+                None,
+                &["kind", "due_at"],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        out.sort_by_key(|r| (r.due_at, r.id));
+        Ok(out)
+    }
+
+    async fn cancel_pending_reminders(
+        &self,
+        actor: &Actor,
+        case_id: Uuid,
+        kind: &str,
+    ) -> Result<u64> {
+        let mut tx = self.write_tx().await?;
+        let deleted = delete_pending_reminders(&mut tx, self.backend, case_id, kind).await?;
+        if deleted > 0 {
+            append_audit(
+                &mut tx,
+                self.backend,
+                actor,
+                "reminder.cancel",
+                Some(case_id),
+                None,
+                &["kind"],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(deleted)
+    }
+}
+
+/// Locks the case (PostgreSQL; SQLite's `BEGIN IMMEDIATE` already serialises writers) and
+/// deletes its pending reminders of `kind`; `NotFound` when the case does not exist.
+async fn delete_pending_reminders(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    case_id: Uuid,
+    kind: &str,
+) -> Result<u64> {
+    let lock = match backend {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
+    };
+    sqlx::query(AssertSqlSafe(format!(
+        "SELECT id FROM cases WHERE id = $1{lock}"
+    )))
+    .bind(case_id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound { what: "case" })?;
+    let res = sqlx::query(
+        "DELETE FROM reminders WHERE case_id = $1 AND kind = $2 AND claimed_by IS NULL AND done_at IS NULL",
+    )
+    .bind(case_id.to_string())
+    .bind(kind.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(res.rows_affected())
 }
 
 async fn consume_token(
