@@ -60,6 +60,7 @@ impl std::fmt::Debug for Options {
 
 /// Loads the pack, opens and migrates the store, and serves until Ctrl-C.
 pub fn run(o: Options) -> Result<ExitCode> {
+    init_logging();
     let pack = load_pack(o.pack.as_deref())?;
     let as_of = match o.as_of {
         Some(s) => Some(Date::parse(&s).map_err(|e| anyhow::anyhow!("--as-of: {e}"))?),
@@ -98,4 +99,16 @@ pub fn run(o: Options) -> Result<ExitCode> {
         .map_err(anyhow::Error::from)
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Logs to standard error: `QONYS_LOG` (e.g. `debug`, `qonys=debug,sqlx=warn`) or `info`.
+/// Log lines carry ids, route templates and statuses, never personal data.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("QONYS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(true)
+        .try_init();
 }

@@ -27,6 +27,7 @@
 // Handlers return `Result<T, Response>`: the error *is* the answer to send, as axum intends.
 #![allow(clippy::result_large_err)]
 
+pub mod access_log;
 pub mod api;
 mod assets;
 pub mod auth;
@@ -217,9 +218,21 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/assess", post(api::assess))
         .route("/api/v1/rules", get(api::rules))
         .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/checklist", post(api::documents::checklist))
+        .route("/api/v1/check", post(api::documents::check))
+        .route("/api/v1/plan", post(api::documents::plan))
+        .route(
+            "/api/v1/cases",
+            get(api::cases::list).post(api::cases::create),
+        )
+        .route(
+            "/api/v1/cases/{id}",
+            get(api::cases::get).patch(api::cases::patch),
+        )
         .fallback(pages::not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn(security::cross_origin_check))
+        .route_layer(axum::middleware::from_fn(access_log::log_requests))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

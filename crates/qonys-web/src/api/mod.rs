@@ -25,6 +25,9 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::lang;
 
+pub mod cases;
+pub mod documents;
+
 /// The query of `POST /api/v1/assess`.
 #[derive(Debug, serde::Deserialize)]
 pub struct AssessQuery {
@@ -71,7 +74,7 @@ pub fn error(status: StatusCode, message: &str, errors: &[FieldError]) -> ApiErr
     }
 }
 
-fn query_lang(code: Option<&str>) -> Result<Option<Lang>, ApiError> {
+pub(crate) fn query_lang(code: Option<&str>) -> Result<Option<Lang>, ApiError> {
     match code {
         None => Ok(None),
         Some(c) => lang::parse(c).map(Some).ok_or_else(|| {
@@ -87,7 +90,7 @@ fn query_lang(code: Option<&str>) -> Result<Option<Lang>, ApiError> {
     }
 }
 
-fn pretty(v: &impl serde::Serialize) -> Response {
+pub(crate) fn pretty(v: &impl serde::Serialize) -> Response {
     match serde_json::to_string_pretty(v) {
         Ok(s) => (
             StatusCode::OK,
@@ -99,13 +102,12 @@ fn pretty(v: &impl serde::Serialize) -> Response {
     }
 }
 
-/// The report for a case file's JSON text, or the error response.
-pub fn assess_json(
+/// Reads a case file's JSON text and binds its facts to the pack, or the error response
+/// (400 for unreadable text, 422 naming every wrong field).
+pub fn parse_case_json(
     st: &AppState,
     body: &[u8],
-    lang: Option<Lang>,
-    as_of: Date,
-) -> Result<AssessmentReport, ApiError> {
+) -> Result<(CaseFile, qonys_law::Facts), ApiError> {
     let pack = st.pack();
     let text = std::str::from_utf8(body).map_err(|_| {
         error(
@@ -117,7 +119,14 @@ pub fn assess_json(
             }],
         )
     })?;
-    let case_err = |e: CaseError| match e {
+    let case = CaseFile::parse_json(text).map_err(case_error)?;
+    let facts = case.bind(pack).map_err(case_error)?;
+    Ok((case, facts))
+}
+
+/// The API error for a case that cannot be read or bound.
+pub fn case_error(e: CaseError) -> ApiError {
+    match e {
         CaseError::Syntax(m) => error(
             StatusCode::BAD_REQUEST,
             "the body is not a JSON case file",
@@ -131,9 +140,18 @@ pub fn assess_json(
             "some fields of the case are wrong",
             &errors,
         ),
-    };
-    let case = CaseFile::parse_json(text).map_err(case_err)?;
-    let facts = case.bind(pack).map_err(case_err)?;
+    }
+}
+
+/// The report for a case file's JSON text, or the error response.
+pub fn assess_json(
+    st: &AppState,
+    body: &[u8],
+    lang: Option<Lang>,
+    as_of: Date,
+) -> Result<AssessmentReport, ApiError> {
+    let pack = st.pack();
+    let (case, facts) = parse_case_json(st, body)?;
     let lang = lang.or(case.meta.language).unwrap_or(Lang::En);
     let a = qonys_law::assess(pack, &facts, as_of);
     Ok(assessment_report(pack, &a, st.messages(), lang))
@@ -308,6 +326,56 @@ pub fn openapi_document(pack: &Pack) -> Value {
     let lang_param = json!({"name": "lang", "in": "query", "required": false,
         "schema": {"type": "string", "enum": ["en", "ru", "kk"]},
         "description": "Language of the texts (default: the case's, else English)."});
+    let route_param = |required: bool| {
+        json!({"name": "route", "in": "query", "required": required,
+        "schema": {"type": "string"}, "description": "A route id (see /api/v1/rules)."})
+    };
+    let filing_param = json!({"name": "filing_date", "in": "query", "required": false,
+        "schema": {"type": "string", "format": "date"},
+        "description": "The day the application is filed, for freshness (default: today in Kazakhstan)."});
+    let csrf_param = json!({"name": "X-CSRF-Token", "in": "header", "required": true,
+        "schema": {"type": "string"}, "description": "The session's CSRF token (shown in every signed-in page's forms)."});
+    let case_body = json!({"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CaseFile"}}}});
+    schemas.insert(
+        "Case".into(),
+        json!({
+            "type": "object",
+            "required": ["id", "title", "status", "version", "facts"],
+            "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "title": {"type": "string"},
+                "status": {"type": "string"},
+                "version": {"type": "integer", "description": "Send it back with a change (optimistic concurrency)."},
+                "language": {"type": "string", "enum": ["en", "ru", "kk"]},
+                "adviser_id": {"type": ["string", "null"], "format": "uuid"},
+                "applicant_id": {"type": ["string", "null"], "format": "uuid"},
+                "urgency": {"type": "integer"},
+                "next_deadline": {"type": ["string", "null"], "format": "date"},
+                "created_at": {"type": "string", "format": "date-time"},
+                "updated_at": {"type": "string", "format": "date-time"},
+                "facts": {"type": "object"},
+                "history": {},
+                "assessment": {"$ref": "#/components/schemas/AssessmentReport"}
+            }
+        }),
+    );
+    schemas.insert(
+        "CaseCreate".into(),
+        json!({"type": "object", "required": ["title"], "properties": {
+            "title": {"type": "string", "maxLength": 200},
+            "language": {"type": "string", "enum": ["en", "ru", "kk"]},
+            "facts": {"type": "object"}
+        }}),
+    );
+    schemas.insert(
+        "CaseUpdate".into(),
+        json!({"type": "object", "required": ["version"], "properties": {
+            "version": {"type": "integer"},
+            "title": {"type": "string", "maxLength": 200},
+            "status": {"type": "string", "maxLength": 40},
+            "facts": {"type": "object", "description": "Replaces the stored facts; checked against the rule pack first."}
+        }}),
+    );
     let err = |d: &str| json!({"description": d, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     json!({
         "openapi": "3.1.0",
@@ -344,13 +412,110 @@ pub fn openapi_document(pack: &Pack) -> Value {
                     "400": err("Unknown language.")
                 }
             }},
+            "/api/v1/checklist": {"post": {
+                "operationId": "checklist",
+                "summary": "The documents a route needs for a case: why, who provides them, apostille or legalisation, translation, freshness.",
+                "parameters": [lang_param, route_param(true), filing_param],
+                "requestBody": case_body,
+                "responses": {
+                    "200": {"description": "The checklist (the JSON `qonys checklist --format json` prints).", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "400": err("The body is not JSON, the route is missing, or a query parameter is wrong."),
+                    "404": err("No route with that id."),
+                    "422": err("Fields or documents of the case are wrong; each is named.")
+                }
+            }},
+            "/api/v1/check": {"post": {
+                "operationId": "check",
+                "summary": "Check that a case's documents agree with each other and with the case: names across scripts, dates, freshness, apostille, translation.",
+                "parameters": [lang_param, route_param(false), filing_param],
+                "requestBody": case_body,
+                "responses": {
+                    "200": {"description": "The findings (the JSON `qonys check --json` prints).", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "400": err("The body is not JSON, or a query parameter is wrong."),
+                    "404": err("No route with that id."),
+                    "422": err("Fields or documents of the case are wrong; each is named.")
+                }
+            }},
+            "/api/v1/plan": {"post": {
+                "operationId": "plan",
+                "summary": "The residence timeline of a case: deadlines, whether the legal ground still holds, the path to permanent residence and citizenship.",
+                "parameters": [lang_param, {"name": "as_of", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}, "description": "Plan as of this date (default: today in Kazakhstan)."}],
+                "requestBody": case_body,
+                "responses": {
+                    "200": {"description": "The plan (the JSON `qonys plan --format json` prints).", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "400": err("The body is not JSON, or a query parameter is wrong."),
+                    "422": err("Fields of the case are wrong; each is named.")
+                }
+            }},
+            "/api/v1/cases": {
+                "get": {
+                    "operationId": "listCases",
+                    "summary": "The cases the signed-in user may see, most urgent first.",
+                    "security": [{"session": []}],
+                    "parameters": [
+                        {"name": "status", "in": "query", "required": false, "schema": {"type": "string"}},
+                        {"name": "q", "in": "query", "required": false, "schema": {"type": "string"}, "description": "Part of the title."},
+                        {"name": "offset", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0}},
+                        {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 500}}
+                    ],
+                    "responses": {
+                        "200": {"description": "`{cases: [...], has_more}`", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "401": err("Not signed in.")
+                    }
+                },
+                "post": {
+                    "operationId": "createCase",
+                    "summary": "Create a case (advisers and admins).",
+                    "security": [{"session": []}],
+                    "parameters": [csrf_param.clone()],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CaseCreate"}}}},
+                    "responses": {
+                        "201": {"description": "The new case.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}}},
+                        "401": err("Not signed in."),
+                        "403": {"description": "Not an adviser or admin, or the CSRF token is missing or wrong."},
+                        "422": err("Wrong fields; each is named.")
+                    }
+                }
+            },
+            "/api/v1/cases/{id}": {
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+                "get": {
+                    "operationId": "getCase",
+                    "summary": "A case with its facts, history and the assessment as of today.",
+                    "security": [{"session": []}],
+                    "responses": {
+                        "200": {"description": "The case.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}}},
+                        "401": err("Not signed in."),
+                        "403": {"description": "Someone else's case."},
+                        "404": {"description": "No such case."}
+                    }
+                },
+                "patch": {
+                    "operationId": "updateCase",
+                    "summary": "Change a case's title, status or facts, if it is still at the version you read.",
+                    "security": [{"session": []}],
+                    "parameters": [csrf_param],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CaseUpdate"}}}},
+                    "responses": {
+                        "200": {"description": "The changed case.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}}},
+                        "401": err("Not signed in."),
+                        "403": {"description": "Someone else's case, not staff, or the CSRF token is missing or wrong."},
+                        "409": err("Stale version: someone else changed the case; `current_version` says which version is stored. Nothing was written."),
+                        "422": err("Wrong fields; each is named.")
+                    }
+                }
+            },
             "/api/v1/openapi.json": {"get": {
                 "operationId": "openapi",
                 "summary": "This document.",
                 "responses": {"200": {"description": "OpenAPI 3.1 document.", "content": {"application/json": {"schema": {"type": "object"}}}}}
             }}
         },
-        "components": {"schemas": schemas}
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "qonys_session",
+                "description": "The session cookie set by signing in at /login."}}
+        }
     })
 }
 
