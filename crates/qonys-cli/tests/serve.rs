@@ -17,6 +17,24 @@ fn root() -> PathBuf {
 struct Served {
     child: Child,
     addr: String,
+    stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl Served {
+    /// The first-start setup link printed after the address line.
+    fn setup_path(&mut self) -> String {
+        let mut line = String::new();
+        for _ in 0..10 {
+            line.clear();
+            if self.stdout.read_line(&mut line).unwrap_or(0) == 0 {
+                break;
+            }
+            if let Some(at) = line.find("/setup/") {
+                return line[at..].trim().to_string();
+            }
+        }
+        panic!("no setup link printed");
+    }
 }
 
 impl Drop for Served {
@@ -42,21 +60,24 @@ fn serve_logging_to(data_dir: &Path, stderr: Stdio) -> Served {
         ])
         .arg(data_dir)
         .env("RUST_LOG", "trace")
+        .env("QONYS_LOG", "debug")
         .stdout(Stdio::piped())
         .stderr(stderr)
         .spawn()
         .expect("qonys serve starts");
-    let stdout = child.stdout.take().expect("stdout");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
     let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("the address line");
+    stdout.read_line(&mut line).expect("the address line");
     let addr = line
         .trim()
         .strip_prefix("qonys listening on http://")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .to_string();
-    Served { child, addr }
+    Served {
+        child,
+        addr,
+        stdout,
+    }
 }
 
 /// One HTTP/1.1 request over loopback; returns (status, body).
@@ -87,6 +108,46 @@ fn http_typed(
         .and_then(|c| c.parse().ok())
         .expect("status");
     (status, body.to_string())
+}
+
+/// One HTTP/1.1 request with an optional session (cookie, CSRF token); returns (status,
+/// head, body).
+fn http_full(
+    addr: &str,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: &str,
+    session: Option<(&str, &str)>,
+) -> (u16, String, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    let extra = session.map_or_else(String::new, |(cookie, csrf)| {
+        format!("Cookie: {cookie}\r\nX-CSRF-Token: {csrf}\r\n")
+    });
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).expect("send");
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").expect("a response");
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("status");
+    (status, head.to_string(), body.to_string())
+}
+
+/// The CSRF token of a session token (as the server derives it).
+fn csrf_of(session_token: &str) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(b"qonys-csrf\0");
+    h.update(session_token.as_bytes());
+    hex::encode(h.finalize())
 }
 
 /// A TOML example as a JSON case file (the `[case]` and `[facts]` sections).
@@ -237,10 +298,89 @@ fn personal_data_stays_out_of_the_log() {
     );
     assert_eq!(status, 200, "{done}");
     assert!(done.contains("id=\"reference\""));
+
+    // Accounts: the first administrator with marker name and address, a failed sign-in
+    // with a marker address and password, a successful one, and a case made through the
+    // API with a marker title.
+    let mut served = served;
+    let setup = served.setup_path();
+    let password = "zyxmarker-password-123";
+    let (status, _, _) = http_full(
+        &served.addr,
+        "POST",
+        &setup,
+        "application/x-www-form-urlencoded",
+        &form(&[
+            ("name", name),
+            ("email", contact),
+            ("password", password),
+            ("confirm", password),
+        ]),
+        None,
+    );
+    assert_eq!(status, 303);
+    let (status, _, _) = http_full(
+        &served.addr,
+        "POST",
+        "/login",
+        "application/x-www-form-urlencoded",
+        &form(&[
+            ("email", "zyxmarker-nobody@example.kz"),
+            ("password", "zyxmarker-wrong"),
+        ]),
+        None,
+    );
+    assert_eq!(status, 401);
+    let (status, head, _) = http_full(
+        &served.addr,
+        "POST",
+        "/login",
+        "application/x-www-form-urlencoded",
+        &form(&[("email", contact), ("password", password)]),
+        None,
+    );
+    assert_eq!(status, 303);
+    let token = head
+        .lines()
+        .find(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("set-cookie: qonys_session=")
+        })
+        .and_then(|l| l.split_once('=').map(|(_, v)| v))
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_string();
+    let cookie = format!("qonys_session={token}");
+    let csrf = csrf_of(&token);
+    let (status, _, body) = http_full(
+        &served.addr,
+        "POST",
+        "/api/v1/cases",
+        "application/json",
+        r#"{"title": "Zyxmarker Qwvname case", "facts": {"citizenship": "DE"}}"#,
+        Some((&cookie, &csrf)),
+    );
+    assert_eq!(status, 201, "{body}");
+    let created: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let id = created["id"].as_str().expect("case id").to_string();
+    let (status, _, body) = http_full(
+        &served.addr,
+        "GET",
+        &format!("/api/v1/cases/{id}"),
+        "application/json",
+        "",
+        Some((&cookie, &csrf)),
+    );
+    assert_eq!(status, 200);
+    assert!(body.contains("Zyxmarker Qwvname case"));
     drop(served);
     let logged = std::fs::read_to_string(&log_path).expect("log");
     assert!(logged.contains("cases stored in SQLite"), "{logged}");
-    for marker in ["zyxmarker", "Zyxmarker", "Qwvname"] {
+    assert!(
+        logged.contains("route=/api/v1/cases/{id}"),
+        "requests are logged: {logged}"
+    );
+    for marker in ["zyxmarker", "Zyxmarker", "Qwvname", &token, &csrf] {
         assert!(!logged.contains(marker), "{marker} logged: {logged}");
     }
 }
