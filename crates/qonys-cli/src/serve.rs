@@ -43,6 +43,10 @@ pub struct Options {
     /// through a TLS-terminating proxy).
     #[arg(long, env = "QONYS_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// The key file that encrypts uploaded documents (32 random bytes, raw or as 64 hex
+    /// digits). Default: `<data-dir>/document.key`, made (mode 0600) on first start.
+    #[arg(long, env = "QONYS_DOCUMENT_KEY_FILE")]
+    pub document_key_file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Options {
@@ -54,6 +58,7 @@ impl std::fmt::Debug for Options {
             .field("as_of", &self.as_of)
             .field("data_dir", &self.data_dir)
             .field("database", &self.database.as_ref().map(|_| "…"))
+            .field("document_key_file", &self.document_key_file)
             .finish()
     }
 }
@@ -79,6 +84,20 @@ pub fn run(o: Options) -> Result<ExitCode> {
             format!("SQLite in {}", o.data_dir.join("qonys.db").display()),
         ),
     };
+    let document_key = match &o.document_key_file {
+        Some(path) => qonys_web::documents::vault::DocumentKey::from_file(path)?,
+        None => {
+            let path = o.data_dir.join("document.key");
+            let (key, created) = qonys_web::documents::vault::DocumentKey::load_or_create(&path)?;
+            if created {
+                eprintln!(
+                    "qonys: made a new document encryption key in {} (keep it safe and back it up: without it the uploaded documents cannot be read)",
+                    path.display()
+                );
+            }
+            key
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -94,6 +113,7 @@ pub fn run(o: Options) -> Result<ExitCode> {
             as_of,
             store: Some(Arc::new(store)),
             secure_cookies: o.secure_cookies,
+            document_key: Some(document_key),
         })
         .await
         .map_err(anyhow::Error::from)

@@ -153,7 +153,7 @@ fn submitted_of(raw: &RawValue) -> Vec<String> {
     }
 }
 
-fn build_field(pack: &Pack, t: Tr<'_>, fact: &Fact, submitted: &[String]) -> Field {
+pub(crate) fn build_field(pack: &Pack, t: Tr<'_>, fact: &Fact, submitted: &[String]) -> Field {
     let lang = t.lang;
     let first = submitted.first().cloned().unwrap_or_default();
     let mut f = Field {
@@ -642,7 +642,7 @@ pub async fn first_question(State(st): State<AppState>, headers: HeaderMap) -> R
 }
 
 /// The error message for a refused answer, in the page's language.
-fn bad_answer_text(t: Tr<'_>, field: &Field, e: &BadAnswer) -> String {
+pub(crate) fn bad_answer_text(t: Tr<'_>, field: &Field, e: &BadAnswer) -> String {
     if *e == BadAnswer::Empty {
         return t.get(if field.kind == "radio" || field.kind == "select" {
             "web-error-choose"

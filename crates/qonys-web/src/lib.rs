@@ -32,9 +32,11 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod consult;
+pub mod documents;
 pub mod finder;
 pub mod lang;
 pub mod pages;
+pub mod portal;
 pub mod security;
 
 use std::net::SocketAddr;
@@ -47,7 +49,6 @@ use qonys_i18n::Messages;
 use qonys_law::{Date, Pack};
 use qonys_store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 /// The largest request body accepted (a finder form or a case JSON), in bytes.
@@ -69,6 +70,9 @@ pub struct Config {
     pub store: Option<Arc<dyn Store>>,
     /// Mark cookies `Secure` (served over TLS).
     pub secure_cookies: bool,
+    /// The key that encrypts uploaded document files (from a key file, never the
+    /// database); without it uploads are refused with 503.
+    pub document_key: Option<documents::vault::DocumentKey>,
 }
 
 impl std::fmt::Debug for Config {
@@ -111,6 +115,7 @@ struct Inner {
 pub struct AppState {
     inner: Arc<Inner>,
     store: Option<Arc<dyn Store>>,
+    document_key: Option<Arc<documents::vault::DocumentKey>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -136,7 +141,19 @@ impl AppState {
                 secure_cookies: false,
             }),
             store: None,
+            document_key: None,
         }
+    }
+
+    /// The same state with the key that encrypts uploaded document files.
+    pub fn with_document_key(mut self, key: documents::vault::DocumentKey) -> AppState {
+        self.document_key = Some(Arc::new(key));
+        self
+    }
+
+    /// The document-file key, when one is configured.
+    pub fn document_key(&self) -> Option<&documents::vault::DocumentKey> {
+        self.document_key.as_deref()
     }
 
     /// The same state with a case store (enables the consultation form).
@@ -218,6 +235,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/assess", post(api::assess))
         .route("/api/v1/rules", get(api::rules))
         .route("/api/v1/openapi.json", get(api::openapi))
+        .merge(documents::routes())
+        .merge(portal::routes())
         .route("/api/v1/checklist", post(api::documents::checklist))
         .route("/api/v1/check", post(api::documents::check))
         .route("/api/v1/plan", post(api::documents::plan))
@@ -233,7 +252,8 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
         .layer(axum::middleware::from_fn(security::cross_origin_check))
         .route_layer(axum::middleware::from_fn(access_log::log_requests))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // BODY_LIMIT everywhere, the document upload route's own larger limit there.
+        .layer(axum::middleware::from_fn(documents::upload::body_limits))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -299,6 +319,9 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     println!("qonys listening on http://{addr}");
     let mut state =
         AppState::new(config.pack, config.as_of).with_secure_cookies(config.secure_cookies);
+    if let Some(key) = config.document_key {
+        state = state.with_document_key(key);
+    }
     if let Some(store) = config.store {
         print_setup_link(store.as_ref(), &format!("http://{addr}")).await;
         state = state.with_store(store);
