@@ -146,6 +146,15 @@ enum Command {
     /// What-if over many profiles (CSV or JSON Lines): how many fit each route, and with
     /// --compare-as-of / --compare-pack which profiles change verdict and which clauses flip.
     Batch(crate::batch::BatchArgs),
+    /// Check the hash-chained audit log.
+    Audit {
+        #[command(subcommand)]
+        command: crate::ops::AuditCommand,
+    },
+    /// Back up the database and document files into a new folder, while the server runs.
+    Backup(crate::ops::BackupArgs),
+    /// Restore a backup folder into an empty data folder or PostgreSQL schema.
+    Restore(crate::ops::RestoreArgs),
     /// Work with rule packs.
     Rules {
         #[command(subcommand)]
@@ -302,6 +311,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }),
         Command::Batch(args) => crate::batch::run(args),
         Command::Rules { command } => rules(command),
+        Command::Audit { command } => crate::ops::audit(command),
+        Command::Backup(args) => crate::ops::backup(args),
+        Command::Restore(args) => crate::ops::restore(args),
     }
 }
 

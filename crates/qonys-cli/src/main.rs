@@ -5,6 +5,7 @@ mod batch;
 mod commands;
 mod documents;
 mod interview;
+mod ops;
 mod pack_files;
 mod plan;
 mod serve;
