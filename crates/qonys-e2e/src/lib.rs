@@ -8,6 +8,8 @@
 //! loopback addresses are used; Chromium runs with a fresh profile and with background
 //! networking, component updates, sync and QUIC turned off.
 
+pub mod pages;
+
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -206,4 +208,148 @@ pub fn start_chromedriver(chromedriver: &Path) -> Result<(Process, String), Stri
         return Err("chromedriver did not start listening".into());
     }
     Ok((process, format!("http://127.0.0.1:{port}")))
+}
+
+/// A `qonys serve` process started with [`start_serve`], with the first-admin setup link it
+/// printed.
+#[derive(Debug)]
+pub struct Serve {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The one-time link for the first administrator (`http://…/setup/TOKEN`), when printed.
+    pub setup_link: Option<String>,
+    /// The process (killed when dropped).
+    pub process: Process,
+}
+
+/// Starts `qonys serve --addr 127.0.0.1:0 --as-of <as_of> --data-dir <data_dir> <extra…>`
+/// with the built binary and reads its address and the first-administrator setup link from
+/// its standard output (which is drained afterwards, so later output never blocks it).
+/// Waits at most 60 s for those lines.
+pub fn start_serve(
+    bin: &Path,
+    as_of: &str,
+    data_dir: &Path,
+    extra: &[String],
+) -> Result<Serve, String> {
+    let mut child = Command::new(bin)
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--as-of",
+            as_of,
+            "--data-dir",
+        ])
+        .arg(data_dir)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut process = Process(child);
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            // After the test stops listening, keep reading so the server never blocks.
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut base = None;
+    let mut setup_link = None;
+    let mut after_notice = false;
+    while setup_link.is_none() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = match rx.recv_timeout(left) {
+            Ok(l) => l,
+            Err(_) => {
+                if let Ok(Some(status)) = process.0.try_wait() {
+                    return Err(format!("qonys serve exited: {status}"));
+                }
+                if base.is_some() {
+                    // Listening, but no setup link (accounts exist already).
+                    break;
+                }
+                return Err("qonys serve printed no address within 60 s".into());
+            }
+        };
+        if let Some(b) = line.trim().strip_prefix("qonys listening on ") {
+            base = Some(b.to_string());
+        } else if line.starts_with("qonys: no accounts yet") {
+            after_notice = true;
+        } else if after_notice && line.contains("/setup/") {
+            setup_link = Some(line.trim().to_string());
+        }
+    }
+    let base = base.ok_or("qonys serve printed no address")?;
+    eprintln!("using {} at {base}", bin.display());
+    Ok(Serve {
+        base,
+        setup_link,
+        process,
+    })
+}
+
+/// The PostgreSQL URL for tests (`QONYS_TEST_POSTGRES_URL`, default
+/// `postgres://postgres@127.0.0.1:5432/test`) when its host accepts connections; `None`
+/// (after a notice) when it does not and `QONYS_REQUIRE_POSTGRES=1` is not set.
+///
+/// # Panics
+/// When it is unreachable and `QONYS_REQUIRE_POSTGRES=1` is set.
+pub fn postgres_or_skip(test: &str) -> Option<String> {
+    let url = std::env::var("QONYS_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+    let host_port = rest.split(['/', '?']).next().unwrap_or("");
+    let host_port = if host_port.contains(':') {
+        host_port.to_string()
+    } else {
+        format!("{host_port}:5432")
+    };
+    let reachable = std::net::ToSocketAddrs::to_socket_addrs(&host_port)
+        .ok()
+        .and_then(|mut a| a.next())
+        .is_some_and(|a| TcpStream::connect_timeout(&a, Duration::from_secs(3)).is_ok());
+    if reachable {
+        return Some(url);
+    }
+    let required = std::env::var("QONYS_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+    assert!(
+        !required,
+        "{test}: PostgreSQL is required (QONYS_REQUIRE_POSTGRES=1) but {host_port} is unreachable"
+    );
+    eprintln!(
+        "NOTICE: {test} skipped: PostgreSQL at {host_port} unreachable (set QONYS_TEST_POSTGRES_URL; \
+         QONYS_REQUIRE_POSTGRES=1 makes this a failure)"
+    );
+    None
+}
+
+/// Drops the PostgreSQL schema `schema` (with everything in it) with `psql`; a notice when
+/// that fails.
+pub fn drop_pg_schema(url: &str, schema: &str) {
+    assert!(
+        schema
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+        "unexpected schema name {schema}"
+    );
+    let out = Command::new("psql")
+        .args([url, "-q", "-v", "ON_ERROR_STOP=1", "-c"])
+        .arg(format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output();
+    match out {
+        Ok(o) if o.status.success() => eprintln!("dropped PostgreSQL schema {schema}"),
+        Ok(o) => eprintln!(
+            "NOTICE: could not drop PostgreSQL schema {schema}: {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        ),
+        Err(e) => eprintln!("NOTICE: could not drop PostgreSQL schema {schema} (psql: {e})"),
+    }
 }
