@@ -193,6 +193,12 @@ async fn size_and_type_limits_and_missing_key() {
                 .await;
             assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
             assert!(r.body.contains("PDF, JPEG or PNG"), "{}", r.body);
+            // The applicant's own page again, the message next to that document's field.
+            assert!(
+                r.body
+                    .contains("<p id=\"upload-error\" class=\"error\" role=\"alert\">")
+            );
+            assert!(r.body.contains("aria-describedby=\"upload-error\""));
         }
         assert!(stored_files(&h).is_empty());
 

@@ -177,6 +177,43 @@ async fn read_form(mut mp: Multipart) -> Result<Sent, ReadError> {
     Ok(sent)
 }
 
+/// Why an upload was refused: the answer's status and the message id.
+struct Refusal {
+    status: StatusCode,
+    message_id: &'static str,
+}
+
+const fn refusal(status: StatusCode, message_id: &'static str) -> Refusal {
+    Refusal { status, message_id }
+}
+
+/// The answer to a refused upload: for an applicant, their case page with the message next
+/// to that document's file field; otherwise (or when the document is not known) a page
+/// with the message and a way back.
+async fn refuse(
+    st: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    case: &qonys_store::Case,
+    kind: Option<&str>,
+    r: Refusal,
+) -> Response {
+    let message = viewer.tr(st, headers).get(r.message_id);
+    match kind {
+        Some(kind) if !viewer.is_staff() => {
+            crate::portal::upload_refused(st, viewer, headers, case, r.status, kind, message).await
+        }
+        _ => problem(
+            st,
+            viewer,
+            headers,
+            r.status,
+            message,
+            back_to(viewer, case.id),
+        ),
+    }
+}
+
 /// `POST /cases/{id}/documents/{doc}/file`: stores an uploaded file, encrypted (see the
 /// module documentation). `doc` = `new` with a `kind` field makes the document first.
 pub async fn upload(
@@ -194,39 +231,34 @@ pub async fn upload(
     let Some(store) = st.store() else {
         return not_found();
     };
-    let t = viewer.tr(&st, &headers);
-    let back = back_to(&viewer, case.id);
+    // The document being replaced (none for `new`).
+    let existing = if doc == "new" {
+        None
+    } else {
+        let Ok(doc_id) = Uuid::parse_str(&doc) else {
+            return not_found();
+        };
+        match store.document(case.id, doc_id).await {
+            Ok(d) => Some(d),
+            Err(StoreError::NotFound { .. }) => return not_found(),
+            Err(e) => return unavailable(&e, case.id),
+        }
+    };
+    let existing_kind = existing.as_ref().map(|d| d.kind.clone());
     let Some(key) = st.document_key() else {
-        return problem(
-            &st,
-            &viewer,
-            &headers,
-            StatusCode::SERVICE_UNAVAILABLE,
-            t.get("doc-error-no-key"),
-            back,
-        );
+        let r = refusal(StatusCode::SERVICE_UNAVAILABLE, "doc-error-no-key");
+        return refuse(&st, &viewer, &headers, &case, None, r).await;
     };
     let sent = match read_form(mp).await {
         Ok(s) => s,
-        Err(ReadError::TooLarge) => {
-            return problem(
-                &st,
-                &viewer,
-                &headers,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                t.get("doc-error-too-large"),
-                back,
-            );
-        }
-        Err(ReadError::Malformed) => {
-            return problem(
-                &st,
-                &viewer,
-                &headers,
-                StatusCode::BAD_REQUEST,
-                t.get("doc-error-malformed"),
-                back,
-            );
+        Err(e) => {
+            let r = match e {
+                ReadError::TooLarge => {
+                    refusal(StatusCode::PAYLOAD_TOO_LARGE, "doc-error-too-large")
+                }
+                ReadError::Malformed => refusal(StatusCode::BAD_REQUEST, "doc-error-malformed"),
+            };
+            return refuse(&st, &viewer, &headers, &case, existing_kind.as_deref(), r).await;
         }
     };
     let form: Vec<(String, String)> = sent
@@ -237,58 +269,36 @@ pub async fn upload(
     if let Err(r) = viewer.check_csrf(&headers, &form) {
         return r;
     }
+    let kind = match &existing {
+        Some(d) => Some(d.kind.clone()),
+        None => sent
+            .kind
+            .clone()
+            .filter(|k| st.pack().documents.kind(k).is_some()),
+    };
+    let Some(kind) = kind else {
+        let r = refusal(StatusCode::UNPROCESSABLE_ENTITY, "doc-error-kind");
+        return refuse(&st, &viewer, &headers, &case, None, r).await;
+    };
     let bytes = match sent.file {
         Some(b) if !b.is_empty() => b,
         _ => {
-            return problem(
-                &st,
-                &viewer,
-                &headers,
-                StatusCode::BAD_REQUEST,
-                t.get("doc-error-no-file"),
-                back,
-            );
+            let r = refusal(StatusCode::BAD_REQUEST, "doc-error-no-file");
+            return refuse(&st, &viewer, &headers, &case, Some(&kind), r).await;
         }
     };
     let Some((content_type, _)) = sniff(&bytes) else {
-        return problem(
-            &st,
-            &viewer,
-            &headers,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            t.get("doc-error-type"),
-            back,
-        );
+        let r = refusal(StatusCode::UNSUPPORTED_MEDIA_TYPE, "doc-error-type");
+        return refuse(&st, &viewer, &headers, &case, Some(&kind), r).await;
     };
     let actor = Actor::user(viewer.user.id, client);
-    let doc_id = if doc == "new" {
-        let Some(kind) = sent
-            .kind
-            .as_deref()
-            .filter(|k| st.pack().documents.kind(k).is_some())
-        else {
-            return problem(
-                &st,
-                &viewer,
-                &headers,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                t.get("doc-error-kind"),
-                back,
-            );
-        };
-        match store.request_document(&actor, case.id, kind).await {
+    let back = back_to(&viewer, case.id);
+    let doc_id = match existing {
+        Some(d) => d.id,
+        None => match store.request_document(&actor, case.id, &kind).await {
             Ok(d) => d.id,
             Err(e) => return unavailable(&e, case.id),
-        }
-    } else {
-        let Ok(doc_id) = Uuid::parse_str(&doc) else {
-            return not_found();
-        };
-        match store.document(case.id, doc_id).await {
-            Ok(_) => doc_id,
-            Err(StoreError::NotFound { .. }) => return not_found(),
-            Err(e) => return unavailable(&e, case.id),
-        }
+        },
     };
     let meta = FileUpload {
         content_type: content_type.to_string(),

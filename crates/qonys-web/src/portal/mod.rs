@@ -77,6 +77,8 @@ struct CasePage<'a> {
     answered: String,
     route_name: String,
     lines: Vec<DocLine>,
+    upload_error_kind: String,
+    upload_error: String,
     current: String,
     deadlines: Vec<DeadlineLine>,
 }
@@ -126,7 +128,32 @@ pub async fn case_page(
         Ok(c) => c,
         Err(r) => return r,
     };
-    render(&st, &viewer, &headers, &case, StatusCode::OK, None, None).await
+    render(
+        &st,
+        &viewer,
+        &headers,
+        &case,
+        StatusCode::OK,
+        None,
+        None,
+        None,
+    )
+    .await
+}
+
+/// The case page again after a refused upload, the message next to that document's file
+/// field, under `status` (413, 415, 400).
+pub async fn upload_refused(
+    st: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    case: &Case,
+    status: StatusCode,
+    kind: &str,
+    message: String,
+) -> Response {
+    let upload = Some((kind.to_string(), message));
+    render(st, viewer, headers, case, status, None, None, upload).await
 }
 
 /// An answer that was refused: what was sent and why.
@@ -136,6 +163,7 @@ struct Refused {
     error: String,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn render(
     st: &AppState,
     viewer: &Viewer,
@@ -144,6 +172,7 @@ async fn render(
     status: StatusCode,
     notice: Option<String>,
     refused: Option<Refused>,
+    upload: Option<(String, String)>,
 ) -> Response {
     let pack = st.pack();
     let t = viewer.tr(st, headers);
@@ -231,6 +260,8 @@ async fn render(
         answered,
         route_name: report.map(|r| r.route_name).unwrap_or_default(),
         lines,
+        upload_error_kind: upload.as_ref().map(|u| u.0.clone()).unwrap_or_default(),
+        upload_error: upload.map(|u| u.1).unwrap_or_default(),
         current: plan.current,
         deadlines,
     };
@@ -268,6 +299,7 @@ pub async fn answer(
             &case,
             StatusCode::CONFLICT,
             Some(t.get("portal-conflict")),
+            None,
             None,
         )
         .await;
@@ -316,6 +348,7 @@ pub async fn answer(
                     values,
                     error,
                 }),
+                None,
             )
             .await;
         }
@@ -347,6 +380,7 @@ pub async fn answer(
                     &now,
                     StatusCode::CONFLICT,
                     Some(t.get("portal-conflict")),
+                    None,
                     None,
                 )
                 .await
