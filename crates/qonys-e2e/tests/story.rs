@@ -74,16 +74,43 @@ async fn session(browser: &Browser, driver_url: &str, profile: &Path) -> WebDriv
         .expect("a Chromium session")
 }
 
-/// Screenshot of the page in `lang` (switched with the page's own switch), after checking
-/// that no message id shows raw.
-async fn shot_in(driver: &WebDriver, lang: &str, dir: &Path, name: &str) {
+/// Screenshot of the page at `path` (identified by `css`) in `lang`, switched with the page's
+/// own switch, after checking that the switch stayed on that page and that no message id
+/// shows raw. Returns a complaint when the switch left the page (the page is then opened
+/// again in the new language).
+async fn shot_in(
+    driver: &WebDriver,
+    base: &str,
+    path: &str,
+    css: &str,
+    lang: &str,
+    dir: &Path,
+    name: &str,
+) -> Option<String> {
     switch_language(driver, lang).await;
+    let mut complaint = None;
+    if driver.find(By::Css(css)).await.is_err() {
+        let now = current_path(driver).await;
+        complaint = Some(format!(
+            "switching to {lang} on {path} left the page (landed on {now})"
+        ));
+        eprintln!("NOTICE: {}", complaint.as_deref().unwrap_or_default());
+        driver.goto(format!("{base}{path}")).await.expect("reopen");
+        wait_for(driver, css, name).await;
+        wait_for(
+            driver,
+            &format!("html[lang='{lang}']"),
+            "the chosen language",
+        )
+        .await;
+    }
     let raw = raw_message_ids(driver).await;
     assert!(
         raw.is_empty(),
         "{name} in {lang} shows message ids instead of text: {raw:?}"
     );
     full_page_shot(driver, 1024, &dir.join(format!("{name}-{lang}.png"))).await;
+    complaint
 }
 
 /// Fills the account form (setup or invitation) and submits it.
@@ -149,6 +176,8 @@ async fn story(browser: &Browser, backend: &str, extra: &[String], data: &Path, 
     let (_chromedriver, driver_url) =
         start_chromedriver(&browser.chromedriver).expect("chromedriver starts");
     let shots = shots_dir(&format!("story/{backend}"));
+    // What a person would notice but the story does not fail on (listed at the end).
+    let mut complaints: Vec<String> = Vec::new();
 
     // The staff browser: first the visitor, then the administrator, then the adviser.
     let staff = session(browser, &driver_url, &profiles.join("staff")).await;
@@ -160,7 +189,8 @@ async fn story(browser: &Browser, backend: &str, extra: &[String], data: &Path, 
         .expect("open login");
     wait_for(&staff, "form#login #l-email", "the login form").await;
     for lang in LANGS {
-        shot_in(&staff, lang, &shots, "login").await;
+        complaints
+            .extend(shot_in(&staff, &base, "/login", "form#login", lang, &shots, "login").await);
     }
     switch_language(&staff, "en").await;
 
@@ -434,7 +464,18 @@ async fn story(browser: &Browser, backend: &str, extra: &[String], data: &Path, 
     );
     assert_eq!(fetch_status(&applicant, &download).await, 200, "own file");
     for lang in LANGS {
-        shot_in(&applicant, lang, &shots, "portal").await;
+        complaints.extend(
+            shot_in(
+                &applicant,
+                &base,
+                &portal1,
+                "#documents",
+                lang,
+                &shots,
+                "portal",
+            )
+            .await,
+        );
     }
     switch_language(&applicant, "en").await;
 
@@ -495,14 +536,26 @@ async fn story(browser: &Browser, backend: &str, extra: &[String], data: &Path, 
     staff.goto(format!("{base}/cases")).await.expect("list");
     wait_for(&staff, "#case-list", "the case list").await;
     for lang in LANGS {
-        shot_in(&staff, lang, &shots, "cases").await;
+        complaints
+            .extend(shot_in(&staff, &base, "/cases", "#case-list", lang, &shots, "cases").await);
     }
     staff
         .goto(format!("{base}/cases/{case1}"))
         .await
         .expect("case");
     for lang in LANGS {
-        shot_in(&staff, lang, &shots, "case").await;
+        complaints.extend(
+            shot_in(
+                &staff,
+                &base,
+                &format!("/cases/{case1}"),
+                "#case-title",
+                lang,
+                &shots,
+                "case",
+            )
+            .await,
+        );
     }
     switch_language(&staff, "en").await;
 
@@ -543,6 +596,9 @@ async fn story(browser: &Browser, backend: &str, extra: &[String], data: &Path, 
         started.elapsed().as_secs_f64(),
         current_path(&applicant).await
     );
+    for c in &complaints {
+        eprintln!("NOTICE [{backend}]: {c}");
+    }
     let _ = applicant.quit().await;
     let _ = staff.quit().await;
     drop(server);
