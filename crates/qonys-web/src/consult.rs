@@ -167,7 +167,7 @@ pub async fn submit(
         answers: serde_json::Value::Object(answers),
         case_title: consult.name.clone(),
         case_status: "new".into(),
-        urgency: 0,
+        urgency: crate::workbench::urgency::NEW_CASE,
     };
     match store
         .submit_consultation(&Actor::system("public-finder"), new)

@@ -263,11 +263,17 @@ pub struct ResultPage<'a> {
     fitting: String,
     glance: Vec<GlanceRow>,
     bar: Vec<BarPart>,
-    answered: Vec<(String, String)>,
+    answered: Vec<(String, String, String)>,
     consult: Option<ConsultForm>,
+    checklist: Option<qonys_i18n::checklist::ChecklistReport>,
 }
 
 impl ResultPage<'_> {
+    /// The heading of the best route's checklist.
+    pub fn checklist_title(&self, route: &str) -> String {
+        self.page.t.fmt("web-checklist-title", &[("route", route)])
+    }
+
     /// A citation as one line: act, article, source tier.
     pub fn cite(&self, c: &CitationOut) -> String {
         let head = c.act.clone().or_else(|| c.act_reference.clone());
@@ -466,6 +472,33 @@ fn next_step(
     }
 }
 
+/// Asks about `fact` (again): the interview's next question when it is that fact, else the
+/// question built for it — to change an earlier answer from the result page, or to show an
+/// error next to a changed answer. The earlier answer is offered as the default.
+fn ask_again(
+    st: &AppState,
+    lang: Lang,
+    iv: &mut Interview<'_>,
+    fact: FactIdx,
+    submitted: Option<Vec<String>>,
+    error: Option<String>,
+) -> Response {
+    let q = match iv.next_question() {
+        Some(q) if q.fact == fact => q,
+        next => {
+            let position = iv.answers().iter().position(|a| a.fact == fact);
+            Question {
+                fact,
+                number: position.map_or(iv.answers().len() + 1, |p| p + 1),
+                remaining: next.map_or(1, |n| n.remaining),
+                routes: 0,
+                earlier: position.map(|p| iv.answers()[p].raw.clone()),
+            }
+        }
+    };
+    question_page(st, lang, iv, &q, submitted, error)
+}
+
 fn question_page(
     st: &AppState,
     lang: Lang,
@@ -597,9 +630,11 @@ pub(crate) fn result_page_with(
             Some((
                 f.label.get(lang).to_string(),
                 value(pack, m, lang, ans.value, Some(&fact_ty(ans.fact, f))),
+                f.id.clone(),
             ))
         })
         .collect();
+    let checklist = best_route_checklist(pack, m, lang, iv, &report);
     let answers = encode(iv);
     let hidden = vec![
         ("answers".to_string(), answers.clone()),
@@ -616,8 +651,29 @@ pub(crate) fn result_page_with(
         answered,
         report,
         consult,
+        checklist,
     };
     page.into_response()
+}
+
+/// The document checklist of the best route of a result: the first route (in the report's
+/// order) that fits, else the first that fits with conditions; `None` when none does. The
+/// filing date is the as-of date of the assessment.
+fn best_route_checklist(
+    pack: &Pack,
+    m: &qonys_i18n::Messages,
+    lang: Lang,
+    iv: &Interview<'_>,
+    report: &AssessmentReport,
+) -> Option<qonys_i18n::checklist::ChecklistReport> {
+    let best = ["fits", "fits_with_conditions"]
+        .iter()
+        .find_map(|v| report.routes.iter().find(|r| r.verdict == *v && r.in_force))?;
+    let route = pack.route_idx(&best.id)?;
+    let list = qonys_law::documents::checklist::checklist(pack, iv.facts(), &[], route, iv.as_of());
+    Some(qonys_i18n::checklist::checklist_report(
+        pack, &list, m, lang,
+    ))
 }
 
 /// The text with its first letter in upper case (a message used mid-sentence elsewhere).
@@ -696,6 +752,10 @@ pub async fn step(
                 next_step(&st, lang, &mut iv, submitted, None)
             }
             "result" => result_page(&st, lang, &iv),
+            "change" => match field(&form, "fact").and_then(|id| pack.fact_idx(id)) {
+                Some(idx) => ask_again(&st, lang, &mut iv, idx, None, None),
+                None => next_step(&st, lang, &mut iv, None, None),
+            },
             "unknown" => match field(&form, "fact").and_then(|id| pack.fact_idx(id)) {
                 Some(idx) => {
                     let _ = iv.answer(idx, RawValue::Str("unknown".into()));
@@ -754,13 +814,7 @@ fn answer_step(
             let field = build_field(pack, t, fact, &values);
             let msg = bad_answer_text(t, &field, &e);
             // Ask the same question again, with what was typed.
-            let q = iv.next_question();
-            match q {
-                Some(q) if q.fact == idx => {
-                    question_page(st, lang, iv, &q, Some(values), Some(msg))
-                }
-                _ => next_step(st, lang, iv, None, None),
-            }
+            ask_again(st, lang, iv, idx, Some(values), Some(msg))
         }
     }
 }

@@ -28,6 +28,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod access_log;
+pub mod admin;
 pub mod api;
 mod assets;
 pub mod auth;
@@ -38,6 +39,7 @@ pub mod lang;
 pub mod pages;
 pub mod portal;
 pub mod security;
+pub mod workbench;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -235,6 +237,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/assess", post(api::assess))
         .route("/api/v1/rules", get(api::rules))
         .route("/api/v1/openapi.json", get(api::openapi))
+        .merge(workbench::routes())
         .merge(documents::routes())
         .merge(portal::routes())
         .route("/api/v1/checklist", post(api::documents::checklist))

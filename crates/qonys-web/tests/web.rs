@@ -1054,3 +1054,85 @@ async fn consultation_request_creates_one_case_on_postgres() {
         .await
         .expect("drop schema");
 }
+
+/// From the result page an earlier answer can be changed: the question is asked again with
+/// the earlier answer as the default, and the new answer replaces it (the later answers are
+/// kept when they still matter).
+#[tokio::test]
+async fn an_earlier_answer_can_be_changed_from_the_result_page() {
+    let answers = r#"[["stay_goal","temporary"],["purposes",["work"]],["citizenship","DE"]]"#;
+    let page = post_form(
+        "/finder",
+        &[("answers", answers), ("action", "result")],
+        None,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("id=\"change-citizenship\""),
+        "{}",
+        page.body
+    );
+    let q = post_form(
+        "/finder",
+        &[
+            ("answers", answers),
+            ("action", "change"),
+            ("fact", "citizenship"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(q.status, StatusCode::OK);
+    assert!(
+        q.body.contains("name=\"fact\" value=\"citizenship\""),
+        "{}",
+        q.body
+    );
+    assert!(
+        q.body.contains("value=\"DE\" selected") || q.body.contains("value=\"DE\"selected"),
+        "the earlier answer is the default"
+    );
+    let next = post_form(
+        "/finder",
+        &[
+            ("answers", answers),
+            ("fact", "citizenship"),
+            ("value", "KG"),
+            ("action", "next"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(next.status, StatusCode::OK);
+    assert!(
+        next.body.contains("KG")
+            || next.body.contains("%22KG%22")
+            || next.body.contains("&quot;KG&quot;"),
+        "the new answer is kept: {}",
+        next.body
+    );
+    assert!(
+        !next.body.contains("&quot;DE&quot;"),
+        "the old answer is gone"
+    );
+}
+
+/// The result page lists the documents of the best route.
+#[tokio::test]
+async fn the_result_page_shows_the_best_routes_checklist() {
+    let answers = r#"[["stay_goal","temporary"],["purposes",["family"]],["citizenship","GE"],["date_of_birth","1993-08-09"],["sponsor_status","citizen"],["sponsor_relationship","spouse"],["marriage_date","2024-03-16"],["household_monthly_income_kzt",420000],["family_members_count",2],["sponsor_documents_ready",false]]"#;
+    let page = post_form(
+        "/finder",
+        &[("answers", answers), ("action", "result")],
+        None,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"checklist\""), "{}", page.body);
+    assert!(page.body.contains("Documents for"), "{}", page.body);
+    assert!(
+        page.body.contains("arriage certificate"),
+        "the spouse's route needs the marriage certificate"
+    );
+}

@@ -354,3 +354,5 @@ interview-answers-option = Review or change my answers
 interview-continue-option = Go on with the questions
 interview-change-which = Which answer do you want to change?
 checklist-in-file-entry = entry { $n } of the case file
+web-change-answer = Change
+web-checklist-title = Documents for { $route }

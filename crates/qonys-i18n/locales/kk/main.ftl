@@ -333,3 +333,5 @@ interview-answers-option = Жауаптарды қарау немесе өзге
 interview-continue-option = Сауалнаманы жалғастыру
 interview-change-which = Қай жауапты өзгерткіңіз келеді?
 checklist-in-file-entry = іс файлындағы № { $n } жазба
+web-change-answer = Өзгерту
+web-checklist-title = «{ $route }» негізіне арналған құжаттар

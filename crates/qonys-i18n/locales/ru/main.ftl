@@ -368,3 +368,5 @@ interview-answers-option = Просмотреть или изменить отв
 interview-continue-option = Продолжить опрос
 interview-change-which = Какой ответ вы хотите изменить?
 checklist-in-file-entry = запись № { $n } в файле дела
+web-change-answer = Изменить
+web-checklist-title = Документы для основания «{ $route }»
