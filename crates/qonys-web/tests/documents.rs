@@ -465,3 +465,115 @@ async fn applicant_uploads_a_checklist_document_not_yet_requested() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_section_shows_checklist_statuses_forms_and_findings() {
+    for mut h in Harness::both().await {
+        let w = world(&mut h, true).await;
+        // Document details in the case's history: the bank certificate spells the name
+        // differently from the passport.
+        let documents = serde_json::json!([
+            {"kind": "passport", "issuing_country": "RU", "language": "ru, en",
+             "holder_name": "IVANOVA ZHANNA", "date_of_birth": "05 MAR 1990",
+             "issue_date": "20.05.2019", "expiry_date": "20.05.2029"},
+            {"kind": "bank_solvency_certificate", "issuing_country": "KZ", "language": "ru",
+             "holder_name": "IVANOVA JANNA", "issue_date": "2026-05-20"}
+        ]);
+        let facts = serde_json::json!({"stay_goal": "permanent", "citizenship": "RU",
+            "date_of_birth": "1990-03-05", "in_kazakhstan": true});
+        let case = h
+            .store
+            .update_case(
+                &Actor::system("test"),
+                w.case.id,
+                w.case.version,
+                CaseChange {
+                    facts: Some(facts.clone()),
+                    history: Some(serde_json::json!({"document": documents})),
+                    ..CaseChange::default()
+                },
+            )
+            .await
+            .unwrap();
+        let doc = doc_of(&h, &w, "passport").await;
+        let url = format!("/cases/{}/documents/{doc}/file", w.case.id);
+        let r = w
+            .applicant
+            .post_multipart(&url, &[], "p.pdf", "application/pdf", &pdf("P"))
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let reject = doc_of(&h, &w, "medical_certificate_028").await;
+        let r = w
+            .staff
+            .post_form(
+                &format!("/cases/{}/documents/{reject}/reject", w.case.id),
+                &[("reason", "Stamp missing")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+        // The section as the adviser's case page gets it.
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(
+            axum::http::header::COOKIE,
+            w.staff.cookie.as_deref().unwrap().parse().unwrap(),
+        );
+        let viewer = qonys_web::auth::session::viewer(&h.state, &headers)
+            .await
+            .expect("signed in");
+        let html = qonys_web::documents::staff::staff_section(
+            &h.state,
+            &viewer,
+            qonys_law::Lang::En,
+            &case,
+        )
+        .await;
+
+        // Every document of the core's checklist for the best route is there.
+        let pack = qonys_law::bundled::load().unwrap();
+        let stored = h.store.case(case.id).await.unwrap();
+        let (cf, bound) = qonys_web::documents::case_file(&pack, &stored);
+        assert_eq!(cf.documents.len(), 2);
+        let route = qonys_web::documents::best_route(&pack, &bound, support::as_of()).unwrap();
+        let list = qonys_law::documents::checklist::checklist(
+            &pack,
+            &bound,
+            &cf.documents,
+            route,
+            support::as_of(),
+        );
+        assert!(!list.items.is_empty());
+        for item in &list.items {
+            let kind = &item.kind(&pack).id;
+            assert!(
+                html.contains(&format!("data-kind=\"{kind}\"")),
+                "{kind}: {html}"
+            );
+        }
+        // Stored statuses, the reason, the download link and the forms, each with the token.
+        assert!(html.contains("data-status=\"received\""));
+        assert!(html.contains("data-status=\"rejected\""));
+        assert!(html.contains("Rejected: Stamp missing"));
+        assert!(html.contains(&format!("href=\"{url}\"")));
+        assert!(html.contains(&format!("/documents/{doc}/verify")));
+        assert!(html.contains(&format!("/documents/{doc}/delete")));
+        assert!(html.contains("<label for=\"request-kind\">"));
+        let forms = html.matches("<form ").count();
+        let tokens = html
+            .matches(&format!("name=\"csrf\" value=\"{}\"", w.staff.csrf))
+            .count();
+        assert_eq!(forms, tokens, "every form carries the session's CSRF token");
+
+        // The core's findings across the documents.
+        let findings = qonys_law::documents::check::check(
+            &pack,
+            &bound,
+            &cf.documents,
+            support::as_of(),
+            Some(route),
+        );
+        assert!(!findings.is_empty(), "the name spelled two ways is found");
+        assert_eq!(html.matches("<li class=\"finding ").count(), findings.len());
+        assert!(html.contains("id=\"findings-title\""));
+    }
+}
