@@ -295,3 +295,26 @@ async fn an_invitation_makes_an_applicant_account_linked_to_its_case() {
         assert_eq!(wrong.status, StatusCode::GONE);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_language_switch_on_the_sign_in_page_comes_back_to_it() {
+    let h = Harness::sqlite().await;
+    let c = h.anonymous();
+    let page = c.get("/login?next=/cases").await;
+    assert!(
+        page.body
+            .contains("name=\"back\" value=\"/login?next=%2Fcases\""),
+        "{}",
+        page.body
+    );
+    let r = c
+        .post_form("/lang", &[("lang", "kk"), ("back", "/login?next=%2Fcases")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/login?next=%2Fcases");
+    // Never to another site.
+    let r = c
+        .post_form("/lang", &[("lang", "kk"), ("back", "//evil.example/")])
+        .await;
+    assert_eq!(r.location(), "/");
+}

@@ -105,10 +105,21 @@ fn login_page(
     error: String,
 ) -> Response {
     let title = st.messages().get(lang, "web-auth-login-title");
+    let mut page = Layout::plain(st, lang, title);
+    // The language switch comes back here (with where to go after signing in).
+    let back = if next.is_empty() {
+        "/login".to_string()
+    } else {
+        format!(
+            "/login?next={}",
+            form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        )
+    };
+    page.switch_hidden = vec![("back".to_string(), back)];
     (
         status,
         LoginPage {
-            page: Layout::plain(st, lang, title),
+            page,
             email,
             next,
             error,
@@ -270,10 +281,12 @@ fn account_page(
         TokenPurpose::Setup => ("web-auth-setup-title", "web-auth-setup-lead", "/setup/"),
         _ => ("web-auth-invite-title", "web-auth-invite-lead", "/invite/"),
     };
+    let mut page = Layout::plain(st, lang, m.get(lang, title));
+    page.switch_hidden = vec![("back".to_string(), format!("{base}{token}"))];
     (
         status,
         AccountPage {
-            page: Layout::plain(st, lang, m.get(lang, title)),
+            page,
             lead: m.get(lang, lead),
             action: format!("{base}{token}"),
             name,
