@@ -682,3 +682,77 @@ async fn an_admin_invites_an_adviser_and_disables_an_account() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missed_deadlines_and_rejected_documents_set_the_urgency() {
+    for h in Harness::both().await {
+        h.user(Role::Adviser, "a@example.kz").await;
+        let sys = Actor::system("test");
+        let st = h.state.clone();
+        let history = json!({
+            "status": [{"kind": "temporary_residence_permit", "ground": "work",
+                        "valid_from": "2025-06-01", "valid_to": "2026-05-20"}],
+            "event": [{"kind": "arrival", "date": "2025-06-01"}]
+        });
+        let facts = json!({
+            "stay_goal": "temporary", "purposes": ["work"], "citizenship": "DE",
+            "has_employment_offer": true, "work_permit_status": "issued", "in_kazakhstan": true
+        });
+        let late = make_case(&h, "Late Lena", facts, history).await;
+        let late = qonys_web::workbench::refresh_urgency(&st, &sys, late.id)
+            .await
+            .expect("refresh");
+        assert_eq!(
+            qonys_web::workbench::urgency::Tier::of_key(late.urgency),
+            qonys_web::workbench::urgency::Tier::Overdue
+        );
+        assert_eq!(
+            late.next_deadline.map(|d| d.to_string()).as_deref(),
+            Some("2025-06-04")
+        );
+
+        let calm = make_case(&h, "Calm Chen", anna(), json!([])).await;
+        let before = qonys_web::workbench::refresh_urgency(&st, &sys, calm.id)
+            .await
+            .expect("refresh");
+        let doc = h
+            .store
+            .request_document(&sys, calm.id, "passport")
+            .await
+            .expect("document");
+        h.store
+            .set_document_status(
+                &sys,
+                calm.id,
+                doc.id,
+                qonys_store::DocumentStatus::Rejected,
+                Some("expired"),
+            )
+            .await
+            .expect("rejected");
+        let after = qonys_web::workbench::refresh_urgency(&st, &sys, calm.id)
+            .await
+            .expect("refresh");
+        assert!(after.urgency > before.urgency);
+        assert_eq!(
+            qonys_web::workbench::urgency::Tier::of_key(after.urgency),
+            qonys_web::workbench::urgency::Tier::RedDocument
+        );
+        // Refreshing again changes nothing (no needless version).
+        let again = qonys_web::workbench::refresh_urgency(&st, &sys, calm.id)
+            .await
+            .expect("refresh");
+        assert_eq!(again.version, after.version);
+
+        let c = h.login("a@example.kz").await;
+        let page = c.get("/cases").await;
+        assert!(at(&page.body, "Late Lena") < at(&page.body, "Calm Chen"));
+        assert!(page.body.contains("Deadline missed"));
+        assert!(page.body.contains("Document rejected"));
+        assert!(page.body.contains("wb-deadline overdue"));
+        assert!(page.body.contains("Overdue by 362 days"), "{}", page.body);
+        let case_page = c.get(&format!("/cases/{}", late.id)).await;
+        assert!(case_page.body.contains("class=\"wbt-mark overdue\""));
+        assert!(case_page.body.contains("fill=\"#b42318\""));
+    }
+}

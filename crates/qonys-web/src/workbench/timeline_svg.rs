@@ -115,7 +115,10 @@ pub fn draw(t: Tr<'_>, report: &PlanReport, history: &History, as_of: Date) -> T
     let lo = lo.add_days(-30);
     let hi = hi.add_days(60);
     let span = f64::from(lo.days_until(hi).max(1));
-    let x = |d: Date| LEFT + (W - LEFT - RIGHT) * f64::from(lo.days_until(d)) / span;
+    // Anything past the drawn span sits on its edge (the table gives the exact date).
+    let x = |d: Date| {
+        (LEFT + (W - LEFT - RIGHT) * f64::from(lo.days_until(d)) / span).clamp(LEFT, W - RIGHT)
+    };
     let h = 190.0;
     let mut s = String::new();
     let title = t.get("wb-timeline-title");
