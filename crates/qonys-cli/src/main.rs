@@ -8,6 +8,7 @@ mod interview;
 mod ops;
 mod pack_files;
 mod plan;
+mod reminders;
 mod serve;
 
 use std::process::ExitCode;

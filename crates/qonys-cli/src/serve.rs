@@ -47,6 +47,17 @@ pub struct Options {
     /// digits). Default: `<data-dir>/document.key`, made (mode 0600) on first start.
     #[arg(long, env = "QONYS_DOCUMENT_KEY_FILE")]
     pub document_key_file: Option<PathBuf>,
+    /// An SMTP server (HOST:PORT, plain SMTP) for deadline reminders by e-mail; this
+    /// process then sends due reminders (each exactly once across all serve processes).
+    /// Without it no reminders are sent.
+    #[arg(long, env = "QONYS_SMTP")]
+    pub smtp: Option<String>,
+    /// The sender address of reminder e-mails.
+    #[arg(long, env = "QONYS_MAIL_FROM", default_value = "qonys@localhost")]
+    pub mail_from: String,
+    /// Seconds between two rounds of sending due reminders.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub reminder_interval: u64,
 }
 
 impl std::fmt::Debug for Options {
@@ -59,6 +70,8 @@ impl std::fmt::Debug for Options {
             .field("data_dir", &self.data_dir)
             .field("database", &self.database.as_ref().map(|_| "…"))
             .field("document_key_file", &self.document_key_file)
+            .field("smtp", &self.smtp)
+            .field("reminder_interval", &self.reminder_interval)
             .finish()
     }
 }
@@ -67,6 +80,8 @@ impl std::fmt::Debug for Options {
 pub fn run(o: Options) -> Result<ExitCode> {
     init_logging();
     let pack = load_pack(o.pack.as_deref())?;
+    let reminders =
+        crate::reminders::Settings::new(o.smtp.as_deref(), &o.mail_from, o.reminder_interval)?;
     let as_of = match o.as_of {
         Some(s) => Some(Date::parse(&s).map_err(|e| anyhow::anyhow!("--as-of: {e}"))?),
         None => None,
@@ -107,11 +122,13 @@ pub fn run(o: Options) -> Result<ExitCode> {
             .await
             .with_context(|| format!("cannot open the database ({what})"))?;
         eprintln!("qonys: cases stored in {what}");
+        let store: Arc<dyn qonys_store::Store> = Arc::new(store);
+        crate::reminders::start(reminders, store.clone(), pack.clone(), as_of);
         qonys_web::serve(qonys_web::Config {
             addr: o.addr,
             pack,
             as_of,
-            store: Some(Arc::new(store)),
+            store: Some(store),
             secure_cookies: o.secure_cookies,
             document_key: Some(document_key),
         })

@@ -7,7 +7,8 @@
 //! later reminder of the same deadline also due → this one is left out), and the recipients
 //! — the case's adviser and applicant, each in their own language, disabled accounts
 //! skipped. If some recipients got the mail and another's failed transiently, the reminder
-//! is completed and a new one scheduled for that recipient only, so nobody gets it twice.
+//! is completed and a new one, due at once, scheduled for that recipient only (it is tried
+//! again in this round or the next), so nobody gets it twice.
 //!
 //! Logs name reminder, case and user ids only.
 
@@ -35,9 +36,6 @@ const BATCH: i64 = 20;
 /// sending but before completing will have that reminder sent again (at-least-once on a
 /// crash, exactly-once otherwise).
 const STALE_CLAIM: SignedDuration = SignedDuration::from_hours(1);
-
-/// How long a transient failure for one recipient waits before the retry.
-const RETRY_AFTER: SignedDuration = SignedDuration::from_mins(5);
 
 /// A worker id unique across processes and hosts: host name, process id and a random part.
 pub fn worker_id() -> String {
@@ -130,8 +128,16 @@ async fn round(ctx: &Ctx) {
                 return;
             }
         };
+        let mut batch = batch;
+        tracing::debug!(worker = %ctx.worker, claimed = batch.len(), "claimed due reminders");
         if batch.is_empty() {
             return;
+        }
+        // The store may hand out more than asked (PostgreSQL can run the claim's limited
+        // sub-select more than once); keep a batch and give the rest back for other workers.
+        let keep = usize::try_from(BATCH).unwrap_or(20);
+        for extra in batch.split_off(batch.len().min(keep)) {
+            give_back(ctx, &extra).await;
         }
         let mut failed = false;
         for r in batch {
@@ -277,7 +283,7 @@ async fn deliver(ctx: &Ctx, r: &Reminder) -> Delivery {
             case_id: Some(case.id),
             kind: DEADLINE_KIND.to_string(),
             payload: again.to_json(),
-            due_at: Timestamp::now() + RETRY_AFTER,
+            due_at: Timestamp::now(),
         };
         if let Err(e) = ctx
             .store
