@@ -43,7 +43,9 @@ async fn world(h: &mut Harness, with_key: bool) -> World {
     let facts = serde_json::json!({"stay_goal": "temporary", "purposes": ["work"], "citizenship": "DE",
         "has_employment_offer": true, "work_permit_status": "not_started"});
     let c = h.case("Case A", facts.clone()).await;
+    // Reviewed already ("open"): a new case would outrank any document trouble.
     let link = |id| CaseChange {
+        status: Some("open".to_string()),
         applicant_id: Some(Some(id)),
         ..CaseChange::default()
     };
@@ -320,6 +322,7 @@ async fn adviser_verifies_rejects_and_deletes_with_csrf() {
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.body.contains("why the document is rejected"));
+        let before = h.store.case(w.case.id).await.unwrap().urgency;
         let r = w
             .staff
             .post_form(
@@ -328,6 +331,18 @@ async fn adviser_verifies_rejects_and_deletes_with_csrf() {
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
+        // A rejected document raises the case in the adviser's list.
+        assert!(h.store.case(w.case.id).await.unwrap().urgency > before);
+        // The adviser's case page carries the documents section.
+        let page = w.staff.get(&format!("/cases/{}", w.case.id)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("id=\"documents-section\""),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("Rejected: The scan is blurred"));
+        assert!(page.body.contains(&format!("{base}/file")));
         let d = h.store.document(w.case.id, doc).await.unwrap();
         assert_eq!(d.status, DocumentStatus::Rejected);
         assert_eq!(d.reason.as_deref(), Some("The scan is blurred"));

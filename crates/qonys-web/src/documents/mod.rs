@@ -288,7 +288,11 @@ pub fn problem(
     }
 }
 
-/// Called after any change to a case's documents (the adviser's list orders by urgency).
-pub async fn after_change(_st: &AppState, _actor: &qonys_store::Actor, case_id: Uuid) {
-    tracing::debug!(case = %case_id, "documents changed");
+/// Called after any change to a case's documents: recomputes the case's urgency (a rejected
+/// document puts it higher in the adviser's list). A failure is logged, not shown: the
+/// document change itself is already stored.
+pub async fn after_change(st: &AppState, actor: &qonys_store::Actor, case_id: Uuid) {
+    if let Err(e) = crate::workbench::refresh_urgency(st, actor, case_id).await {
+        tracing::warn!(case = %case_id, error = %e, "refreshing the urgency after a document change failed");
+    }
 }
