@@ -339,58 +339,48 @@ async fn story(browser: &Browser, backend: &str, extra: &[String], data: &Path, 
         "the facts' history lists the change (before → after)"
     );
 
-    // Documents: request one, then reject it with a reason. (Until the documents module is
-    // plugged into the case page, the section is empty: then these steps are reported as
-    // skipped, loudly, and done as soon as the section is there.)
-    let staff_documents = staff.find(By::Css("#request-kind")).await.is_ok();
-    if staff_documents {
-        wait_for(
-            &staff,
-            &format!("#request-kind option[value='{DOC}']"),
-            "the passport among the documents to request",
-        )
-        .await
-        .click()
-        .await
-        .expect("choose passport");
-        click_and_wait(
-            &staff,
-            "form.request-other button",
-            "requesting the passport",
-        )
-        .await;
-        wait_for(
-            &staff,
-            &doc_line(".badge[data-status='requested']"),
-            "the passport marked requested",
-        )
-        .await;
-        type_into(
-            &staff,
-            &doc_line("form.reject input[name='reason']"),
-            REJECT_REASON,
-        )
-        .await;
-        click_and_wait(
-            &staff,
-            &doc_line("form.reject button"),
-            "rejecting the passport",
-        )
-        .await;
-        wait_for(
-            &staff,
-            &doc_line(".badge[data-status='rejected']"),
-            "the passport marked rejected",
-        )
-        .await;
-        let reason = text_of(&staff, &doc_line(".doc-reason"), "the reason").await;
-        assert!(reason.contains(REJECT_REASON), "{reason}");
-    } else {
-        eprintln!(
-            "NOTICE [{backend}]: the workbench case page has no documents section yet \
-             (#request-kind missing): requesting, rejecting and verifying a document skipped"
-        );
-    }
+    // Documents: request one, then reject it with a reason.
+    wait_for(
+        &staff,
+        &format!("#request-kind option[value='{DOC}']"),
+        "the passport among the documents to request",
+    )
+    .await
+    .click()
+    .await
+    .expect("choose passport");
+    click_and_wait(
+        &staff,
+        "form.request-other button",
+        "requesting the passport",
+    )
+    .await;
+    wait_for(
+        &staff,
+        &doc_line(".badge[data-status='requested']"),
+        "the passport marked requested",
+    )
+    .await;
+    type_into(
+        &staff,
+        &doc_line("form.reject input[name='reason']"),
+        REJECT_REASON,
+    )
+    .await;
+    click_and_wait(
+        &staff,
+        &doc_line("form.reject button"),
+        "rejecting the passport",
+    )
+    .await;
+    wait_for(
+        &staff,
+        &doc_line(".badge[data-status='rejected']"),
+        "the passport marked rejected",
+    )
+    .await;
+    let reason = text_of(&staff, &doc_line(".doc-reason"), "the reason").await;
+    assert!(reason.contains(REJECT_REASON), "{reason}");
 
     // The applicant's invitation link.
     click_and_wait(&staff, "#invite-make", "making the invitation").await;
@@ -406,28 +396,27 @@ async fn story(browser: &Browser, backend: &str, extra: &[String], data: &Path, 
     create_account(&applicant, "Aigerim Applicant", "aigerim@example.kz").await;
     let portal1 = wait_for_path(&applicant, &format!("/my/{case1}")).await;
     assert_eq!(portal1, format!("/my/{case1}"));
-    // The passport is there (rejected, with the adviser's reason, when the adviser could).
+    // The passport is there, rejected, with the adviser's reason.
     wait_for(
         &applicant,
         &doc_line(".doc-head"),
         "the passport in the portal's checklist",
     )
     .await;
-    if staff_documents {
-        wait_for(
-            &applicant,
-            &doc_line(".badge[data-status='rejected']"),
-            "the rejected passport in the portal",
-        )
-        .await;
-        let reason = text_of(
-            &applicant,
-            &doc_line(".doc-reason"),
-            "the reason in the portal",
-        )
-        .await;
-        assert!(reason.contains(REJECT_REASON), "{reason}");
-    }
+    wait_for(
+        &applicant,
+        &doc_line(".badge[data-status='rejected']"),
+        "the rejected passport in the portal",
+    )
+    .await;
+    let reason = text_of(
+        &applicant,
+        &doc_line(".doc-reason"),
+        "the reason in the portal",
+    )
+    .await;
+    assert!(reason.contains(REJECT_REASON), "{reason}");
+
     // Upload a PDF for it.
     let pdf = data.join("passport-scan.pdf");
     std::fs::write(&pdf, PDF).expect("write the PDF");
@@ -485,30 +474,46 @@ async fn story(browser: &Browser, backend: &str, extra: &[String], data: &Path, 
         200,
         "adviser download"
     );
-    if staff_documents {
-        staff
-            .goto(format!("{base}/cases/{case1}"))
+    staff
+        .goto(format!("{base}/cases/{case1}"))
+        .await
+        .expect("open case");
+    wait_for(
+        &staff,
+        &doc_line(".badge[data-status='received']"),
+        "the passport received, on the adviser's page",
+    )
+    .await;
+    click_and_wait(
+        &staff,
+        &doc_line("form[action$='/verify'] button"),
+        "verifying the passport",
+    )
+    .await;
+    wait_for(
+        &staff,
+        &doc_line(".badge[data-status='verified']"),
+        "the passport marked verified",
+    )
+    .await;
+    // … and the applicant sees it verified (no more upload box for it).
+    applicant
+        .goto(format!("{base}{portal1}"))
+        .await
+        .expect("reopen the portal");
+    wait_for(
+        &applicant,
+        &doc_line(".badge[data-status='verified']"),
+        "the passport verified, in the portal",
+    )
+    .await;
+    assert!(
+        applicant
+            .find(By::Css(format!("#file-{DOC}")))
             .await
-            .expect("open case");
-        wait_for(
-            &staff,
-            &doc_line(".badge[data-status='received']"),
-            "the passport received, on the adviser's page",
-        )
-        .await;
-        click_and_wait(
-            &staff,
-            &doc_line("form[action$='/verify'] button"),
-            "verifying the passport",
-        )
-        .await;
-        wait_for(
-            &staff,
-            &doc_line(".badge[data-status='verified']"),
-            "the passport marked verified",
-        )
-        .await;
-    }
+            .is_err(),
+        "a verified document offers no upload"
+    );
 
     // 4. A second case (through the JSON API, as the adviser) and its applicant.
     let script = "const csrf = document.querySelector(\"input[name='csrf']\").value; \
