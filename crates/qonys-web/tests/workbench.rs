@@ -756,3 +756,104 @@ async fn missed_deadlines_and_rejected_documents_set_the_urgency() {
         assert!(case_page.body.contains("fill=\"#b42318\""));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_residence_history_is_edited_on_the_case_page_and_drawn() {
+    for h in Harness::both().await {
+        h.user(Role::Adviser, "a@example.kz").await;
+        let case = make_case(&h, "Anna", anna(), json!([])).await;
+        let uri = format!("/cases/{}", case.id);
+        let c = h.login("a@example.kz").await;
+        let v = |h: &Harness| {
+            let store = h.store.clone();
+            let id = case.id;
+            async move { store.case(id).await.expect("case").version.to_string() }
+        };
+
+        let ver = v(&h).await;
+        let r = c
+            .post_form(
+                &format!("{uri}/facts"),
+                &[
+                    ("version", ver.as_str()),
+                    ("action", "history-add-status"),
+                    ("kind", "temporary_residence_permit"),
+                    ("ground", "work"),
+                    ("valid_from", "2025-06-01"),
+                    ("valid_to", "2026-05-20"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let ver = v(&h).await;
+        let r = c
+            .post_form(
+                &format!("{uri}/facts"),
+                &[
+                    ("version", ver.as_str()),
+                    ("action", "history-add-event"),
+                    ("kind", "arrival"),
+                    ("date", "2025-06-01"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let stored = h.store.case(case.id).await.expect("case");
+        assert_eq!(stored.history["status"][0]["valid_to"], json!("2026-05-20"));
+        assert_eq!(stored.history["event"][0]["kind"], json!("arrival"));
+        // The facts were not touched, and the urgency now reflects the missed deadlines.
+        assert_eq!(stored.facts, anna());
+        assert_eq!(
+            qonys_web::workbench::urgency::Tier::of_key(stored.urgency),
+            qonys_web::workbench::urgency::Tier::Overdue
+        );
+        let page = c.get(&uri).await;
+        assert_eq!(page.body.matches("class=\"wbt-status\"").count(), 1);
+        assert!(page.body.contains("class=\"wbt-mark overdue\""));
+
+        // A wrong date is refused with the reason, nothing written.
+        let ver = v(&h).await;
+        let r = c
+            .post_form(
+                &format!("{uri}/facts"),
+                &[
+                    ("version", ver.as_str()),
+                    ("action", "history-add-event"),
+                    ("kind", "arrival"),
+                    ("date", "31.02.2026"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("id=\"history-error\""));
+        assert_eq!(v(&h).await, ver);
+
+        // A stale form: 409.
+        let r = c
+            .post_form(
+                &format!("{uri}/facts"),
+                &[
+                    ("version", "1"),
+                    ("action", "history-remove-status"),
+                    ("index", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        // Removing with the current version works.
+        let r = c
+            .post_form(
+                &format!("{uri}/facts"),
+                &[
+                    ("version", ver.as_str()),
+                    ("action", "history-remove-status"),
+                    ("index", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let stored = h.store.case(case.id).await.expect("case");
+        assert_eq!(stored.history["status"], json!([]));
+        assert_eq!(stored.history["event"].as_array().map(Vec::len), Some(1));
+    }
+}

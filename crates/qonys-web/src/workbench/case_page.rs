@@ -21,6 +21,7 @@ use crate::pages::Layout;
 use crate::workbench::assessment::{self, AssessmentView};
 use crate::workbench::facts::{self, FactField, HistoryEntry};
 use crate::workbench::list::status_label;
+use crate::workbench::residence::{self, ResidenceView};
 use crate::workbench::timeline_svg::{self, Timeline};
 use crate::workbench::urgency::Tier;
 use crate::workbench::{STATUSES, bind_case, store, store_failed, when};
@@ -38,6 +39,8 @@ pub struct Extras {
     pub invite_link: Option<String>,
     /// An error under the note form.
     pub note_error: String,
+    /// An error under the residence-history forms.
+    pub history_error: String,
 }
 
 /// A note as shown.
@@ -112,6 +115,10 @@ pub struct CasePage<'a> {
     pub invite_link: String,
     /// The session's CSRF token for the forms.
     pub csrf: String,
+    /// The residence history and its forms.
+    pub residence: ResidenceView,
+    /// An error under the residence-history forms.
+    pub history_error: String,
 }
 
 impl CasePage<'_> {
@@ -247,6 +254,8 @@ pub async fn render(
         statuses,
         invite_link: extras.invite_link.unwrap_or_default(),
         csrf: viewer.csrf().to_string(),
+        residence: residence::view(st, t, &case),
+        history_error: extras.history_error,
     };
     let status = if extras.status == StatusCode::default() {
         StatusCode::OK

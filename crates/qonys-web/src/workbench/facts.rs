@@ -23,7 +23,9 @@ use crate::auth::{Staff, load_case};
 use crate::lang::Tr;
 use crate::pages::{field, form_pairs};
 use crate::workbench::case_page::{self, Extras};
-use crate::workbench::{actor, assessment, bind_case, store, store_failed, urgency, when};
+use crate::workbench::{
+    actor, assessment, bind_case, residence, store, store_failed, urgency, when,
+};
 
 /// One choice of a select or checkbox group.
 #[derive(Debug, Clone)]
@@ -387,6 +389,9 @@ pub async fn save(
         .unwrap_or(-1);
     if expected != case.version {
         return case_page::conflict(&st, &viewer, &headers, &case);
+    }
+    if residence::is_history_action(&form) {
+        return residence::apply(&st, &viewer, &headers, case, &form).await;
     }
     let pack = st.pack();
     let (mut answers, values, errors) = read_form(pack, t, &form);

@@ -1,7 +1,8 @@
 //! The adviser workbench: the case list sorted by urgency ([`list`]), the case page
 //! ([`case_page`]) with its editable facts and their history ([`facts`]), the stored
 //! assessment with re-run and diff ([`assessment`]), the timeline drawn as SVG
-//! ([`timeline_svg`]), notes ([`notes`]), assignment ([`assign`]) and the applicant's
+//! ([`timeline_svg`]) with the residence history it is drawn from ([`residence`]), notes
+//! ([`notes`]), assignment ([`assign`]) and the applicant's
 //! invitation link ([`invite`]); the urgency key of every case ([`urgency`]).
 //!
 //! Every case route opens the case through [`crate::auth::access::load_case`], every list
@@ -17,6 +18,7 @@ pub mod facts;
 pub mod invite;
 pub mod list;
 pub mod notes;
+pub mod residence;
 pub mod timeline_svg;
 pub mod urgency;
 
