@@ -24,6 +24,9 @@ pub const DEADLINE_KIND: &str = "deadline";
 /// Days before a deadline on which a reminder is sent.
 pub const REMIND_DAYS_BEFORE: [i32; 3] = [30, 7, 1];
 
+/// The workbench's status of a closed case: no reminders.
+const CLOSED: &str = "closed";
+
 /// Local hour (Kazakhstan) at which a reminder becomes due.
 const SEND_HOUR: i64 = 9;
 
@@ -151,9 +154,9 @@ pub fn planned_reminders(
 }
 
 /// Schedules a case's deadline reminders on `as_of`, replacing its pending ones (call it
-/// after every change to a case's facts, history, adviser or applicant). A case without
-/// an adviser or applicant gets none (there is nobody to write to). Returns the reminders
-/// created.
+/// after every change to a case's facts, history, status, adviser or applicant). A case
+/// without an adviser or applicant gets none (there is nobody to write to), and a closed
+/// case (status `closed`) loses its pending ones. Returns the reminders created.
 pub async fn schedule_for_case(
     store: &dyn Store,
     actor: &Actor,
@@ -161,7 +164,8 @@ pub async fn schedule_for_case(
     case: &Case,
     as_of: Date,
 ) -> Result<Vec<Reminder>, NotifyError> {
-    let planned = if case.adviser_id.is_some() || case.applicant_id.is_some() {
+    let has_recipient = case.adviser_id.is_some() || case.applicant_id.is_some();
+    let planned = if has_recipient && case.status != CLOSED {
         planned_reminders(pack, case, as_of, Timestamp::now())
     } else {
         Vec::new()
