@@ -147,15 +147,29 @@ pub async fn render(
         store.fact_history(case.id),
         store.assessments(case.id),
         store.notes(case.id),
-        store.list_users(None),
+        store.list_users(Some(Role::Adviser)),
     ) {
         Ok(x) => x,
         Err(e) => return store_failed(&e, Some(case.id)),
     };
-    let names: HashMap<uuid::Uuid, String> = users
+    // Names of the advisers (the assignment choice) and of anyone else named on the page,
+    // looked up one by one (never every account: applicants can be many).
+    let mut names: HashMap<uuid::Uuid, String> = users
         .iter()
         .map(|u| (u.id, u.display_name.clone()))
         .collect();
+    let others: Vec<uuid::Uuid> = notes
+        .iter()
+        .filter_map(|n| n.author_id)
+        .chain(case.adviser_id)
+        .collect();
+    for id in others {
+        if !names.contains_key(&id)
+            && let Ok(u) = store.user(id).await
+        {
+            names.insert(id, u.display_name);
+        }
+    }
     let values = extras
         .fact_values
         .clone()
