@@ -473,3 +473,41 @@ async fn two_servers_mail_each_reminder_exactly_once() {
     }
     store.close().await;
 }
+
+/// Without `--smtp` no worker runs, and serve says so once on stderr.
+#[test]
+fn without_smtp_serve_says_no_reminders_are_sent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("stderr.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qonys"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(tmp.path().join("data"))
+        .env_remove("QONYS_SMTP")
+        .env_remove("QONYS_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for l in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if l.contains("listening on") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    let server = Server { child, log };
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("qonys serve did not start");
+    std::thread::sleep(Duration::from_millis(1500));
+    let text = std::fs::read_to_string(&server.log).unwrap();
+    drop(server);
+    assert_eq!(
+        text.matches("deadline reminders are not sent by e-mail")
+            .count(),
+        1,
+        "{text}"
+    );
+    assert!(!text.contains("reminder worker started"), "{text}");
+}
