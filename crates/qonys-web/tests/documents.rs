@@ -179,6 +179,22 @@ async fn size_and_type_limits_and_missing_key() {
             .await;
         assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
         assert!(r.body.contains("10 MB"), "{}", r.body);
+        // A declared length over the limit is refused before the body is read, in the
+        // language the browser asks for.
+        let r = w
+            .applicant
+            .send(
+                axum::http::Request::post(&url)
+                    .header("content-type", "multipart/form-data; boundary=b")
+                    .header("content-length", (11 * 1024 * 1024).to_string())
+                    .header("accept-language", "ru-RU,ru;q=0.9")
+                    .header("sec-fetch-site", "same-origin")
+                    .body(axum::body::Body::from(vec![b' '; 11 * 1024 * 1024]))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(r.body.contains("Файл слишком большой"), "{}", r.body);
         assert!(stored_files(&h).is_empty());
         let d = h.store.document(w.case.id, doc).await.unwrap();
         assert_eq!(d.status, DocumentStatus::Requested);

@@ -143,6 +143,9 @@ async fn questions_one_at_a_time_with_versions() {
         let now = h.store.case(case.id).await.unwrap();
         assert_eq!(now.version, case.version + 1);
         assert_eq!(now.facts[&fact], serde_json::json!("unknown"));
+        // The adviser list's urgency key is written with the answer (a new case: the "new" tier).
+        assert_eq!(case.urgency, 0);
+        assert_eq!(now.urgency, qonys_web::workbench::urgency::NEW_CASE);
         let page = c.get(&url).await;
         let next = value_after(&page.body, "name=\"fact\" value=\"");
         assert_ne!(next, fact, "an answered fact is not asked again");

@@ -62,7 +62,7 @@ pub async fn body_limits(req: Request, next: Next) -> Response {
         .and_then(|v| v.parse::<u64>().ok());
     if upload {
         if declared.is_some_and(|n| n > limit as u64) {
-            return too_large_text();
+            return too_large_text(req.headers());
         }
         // A streamed body is bounded by the route's `DefaultBodyLimit`, which the multipart
         // reader reports as "too large" (see `read_form`).
@@ -78,11 +78,15 @@ pub async fn body_limits(req: Request, next: Next) -> Response {
     }
 }
 
-fn too_large_text() -> Response {
+/// The 413 answer to an upload whose declared length is over the limit, in the language the
+/// request asks for (the body is not read, so the account's language is not looked up).
+fn too_large_text(headers: &HeaderMap) -> Response {
+    let lang = crate::lang::from_headers(headers);
+    let text = qonys_i18n::Messages::new().get(lang, "doc-error-too-large");
     (
         StatusCode::PAYLOAD_TOO_LARGE,
         [(CONTENT_TYPE, "text/plain; charset=utf-8")],
-        "the file is too large: documents may be at most 10 MB\n",
+        format!("{text}\n"),
     )
         .into_response()
 }

@@ -362,6 +362,14 @@ pub async fn answer(
         facts: Some(serde_json::Value::Object(facts)),
         ..CaseChange::default()
     };
+    // The urgency key of the adviser's list is written with the answer itself.
+    let change = match crate::workbench::urgency::with_urgency(&st, &case, change.clone()).await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(case = %case.id, error = %e, "computing the urgency of an answer failed");
+            change
+        }
+    };
     let actor = Actor::user(viewer.user.id, client);
     match store
         .update_case(&actor, case.id, case.version, change)
