@@ -285,10 +285,16 @@ pub async fn print_setup_link(store: &dyn Store, base: &str) {
         })
         .await
     {
-        Ok(token) => println!(
-            "qonys: no accounts yet. Create the first administrator within 24 hours, once, at:\n  {base}/setup/{}",
-            token.expose()
-        ),
+        Ok(token) => {
+            // Written so that a closed standard output (piped into `head`, say) can never
+            // stop the server.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stdout(),
+                "qonys: no accounts yet. Create the first administrator within 24 hours, once, at:\n  {base}/setup/{}",
+                token.expose()
+            );
+        }
         Err(e) => eprintln!("qonys: cannot make the setup link: {e}"),
     }
 }

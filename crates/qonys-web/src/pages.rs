@@ -201,6 +201,26 @@ pub fn error_page(
     (status, page).into_response()
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "forbidden.html")]
+struct ForbiddenPage<'a> {
+    page: Layout<'a>,
+    message: String,
+    home: &'static str,
+}
+
+/// 403 for a signed-in user: a page in their language that says so and leads back to their
+/// own pages (the case list, or their own case).
+pub fn forbidden_page(st: &AppState, viewer: &Viewer, headers: &HeaderMap) -> Response {
+    let lang = viewer.lang(headers);
+    let page = ForbiddenPage {
+        page: Layout::signed_in(st, viewer, headers, "web-forbidden-title", "/"),
+        message: st.messages().get(lang, "web-forbidden-text"),
+        home: crate::auth::pages::home_of(viewer.role()),
+    };
+    (StatusCode::FORBIDDEN, page).into_response()
+}
+
 /// Any unknown address: 404 with a way back.
 pub async fn not_found(State(st): State<AppState>, headers: HeaderMap) -> Response {
     let lang = lang::from_headers(&headers);

@@ -318,3 +318,24 @@ async fn the_language_switch_on_the_sign_in_page_comes_back_to_it() {
         .await;
     assert_eq!(r.location(), "/");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_is_a_page_in_the_users_language_with_a_way_back() {
+    let h = Harness::sqlite().await;
+    let u = h.user(Role::Applicant, "ivan@mail.kz").await;
+    h.store
+        .set_user_language(u.id, "kk")
+        .await
+        .expect("language");
+    let c = h.login("ivan@mail.kz").await;
+    let r = c.get("/cases").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("Қолжетімділік жоқ"), "{}", r.body);
+    assert!(r.body.contains("href=\"/my\""), "{}", r.body);
+    // The API answers the same refusal as JSON.
+    let r = c
+        .json("POST", "/api/v1/cases", &serde_json::json!({"title": "x"}))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.json()["error"]["status"], 403);
+}

@@ -29,3 +29,6 @@ web-auth-error-password-mismatch = The two passwords are not the same.
 web-nav-cases = Cases
 web-nav-users = Users
 web-nav-my-case = My case
+web-forbidden-title = No access
+web-forbidden-text = This page belongs to a case or an area your account has no access to. If you think you should see it, ask your adviser or the administrator.
+web-forbidden-back = Back to your pages

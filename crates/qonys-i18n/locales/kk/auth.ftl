@@ -29,3 +29,6 @@ web-auth-error-password-mismatch = Екі құпиясөз бірдей емес
 web-nav-cases = Істер
 web-nav-users = Пайдаланушылар
 web-nav-my-case = Менің ісім
+web-forbidden-title = Қолжетімділік жоқ
+web-forbidden-text = Бұл бет есептік жазбаңыз қол жеткізе алмайтын іске немесе бөлімге тиесілі. Оны көруіңіз керек деп ойласаңыз, кеңесшіңізге немесе әкімшіге хабарласыңыз.
+web-forbidden-back = Өз беттеріңізге оралу

@@ -71,6 +71,17 @@ fn case_json(case: &Case) -> Value {
     })
 }
 
+/// A refusal from the shared access check, as a JSON error.
+fn api_refusal(r: Response) -> Response {
+    let status = r.status();
+    let message = match status {
+        StatusCode::FORBIDDEN => "you do not have access to this case",
+        StatusCode::NOT_FOUND => "case not found",
+        _ => "the case cannot be read now",
+    };
+    error(status, message, &[]).into_response()
+}
+
 fn store_error(e: StoreError) -> Response {
     match e {
         StoreError::NotFound { what } => {
@@ -202,7 +213,7 @@ pub async fn get(
 ) -> Response {
     let case = match load_case(&st, &viewer, &id).await {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return api_refusal(r),
     };
     let lang = viewer.lang(&headers);
     let body = case_file_json(&case).to_string();
@@ -223,7 +234,7 @@ pub async fn create(
     body: Bytes,
 ) -> Response {
     if !viewer.is_staff() {
-        return forbidden();
+        return api_refusal(forbidden());
     }
     if let Err(r) = csrf(&viewer, &headers) {
         return r;
@@ -291,14 +302,14 @@ pub async fn patch(
     body: Bytes,
 ) -> Response {
     if !viewer.is_staff() {
-        return forbidden();
+        return api_refusal(forbidden());
     }
     if let Err(r) = csrf(&viewer, &headers) {
         return r;
     }
     let case = match load_case(&st, &viewer, &id).await {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return api_refusal(r),
     };
     let Some(store) = st.store() else {
         return error(StatusCode::NOT_FOUND, "no case store", &[]).into_response();

@@ -8,7 +8,7 @@ use qonys_store::{Case, CaseQuery, Role, StoreError, User};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::session::{Viewer, forbidden};
+use crate::auth::session::Viewer;
 
 /// Whether `user` may open `case`.
 pub fn may_open(user: &User, case: &Case) -> bool {
@@ -49,7 +49,11 @@ pub async fn load_case(st: &AppState, viewer: &Viewer, id: &str) -> Result<Case,
     };
     match store.case(id).await {
         Ok(case) if may_open(&viewer.user, &case) => Ok(case),
-        Ok(_) => Err(forbidden()),
+        Ok(_) => Err(crate::pages::forbidden_page(
+            st,
+            viewer,
+            &axum::http::HeaderMap::new(),
+        )),
         Err(StoreError::NotFound { .. }) => Err(crate::pages::plain_status(
             axum::http::StatusCode::NOT_FOUND,
         )),

@@ -198,7 +198,20 @@ pub fn api_unauthorized() -> Response {
         .into_response()
 }
 
-/// The answer when the signed-in user may not do or see this.
+/// The answer when the signed-in user may not do or see this: for pages, a page in the
+/// user's language with the way back to their own pages; for the API, a JSON error.
+pub fn refuse(st: &AppState, viewer: &Viewer, parts_path: &str, headers: &HeaderMap) -> Response {
+    if parts_path.starts_with("/api/") {
+        return (
+            StatusCode::FORBIDDEN,
+            axum::Json(serde_json::json!({"error": {"status": 403, "message": "you do not have access to this", "errors": []}})),
+        )
+            .into_response();
+    }
+    crate::pages::forbidden_page(st, viewer, headers)
+}
+
+/// A plain-text 403, for answers that have no page (the API uses JSON errors).
 pub fn forbidden() -> Response {
     (
         StatusCode::FORBIDDEN,
@@ -234,7 +247,7 @@ impl FromRequestParts<AppState> for Staff {
         if v.is_staff() {
             Ok(Staff(v))
         } else {
-            Err(forbidden())
+            Err(refuse(st, &v, parts.uri.path(), &parts.headers))
         }
     }
 }
@@ -251,7 +264,7 @@ impl FromRequestParts<AppState> for Admin {
         if v.role() == Role::Admin {
             Ok(Admin(v))
         } else {
-            Err(forbidden())
+            Err(refuse(st, &v, parts.uri.path(), &parts.headers))
         }
     }
 }
