@@ -857,3 +857,41 @@ async fn the_residence_history_is_edited_on_the_case_page_and_drawn() {
         assert_eq!(stored.history["event"].as_array().map(Vec::len), Some(1));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn i_dont_know_survives_an_edit_and_clearing_a_field_forgets_the_answer() {
+    let h = Harness::sqlite().await;
+    h.user(Role::Adviser, "a@example.kz").await;
+    let case = make_case(
+        &h,
+        "Unsure",
+        json!({"purposes": "unknown", "citizenship": "DE", "in_kazakhstan": false}),
+        json!([]),
+    )
+    .await;
+    let uri = format!("/cases/{}", case.id);
+    let c = h.login("a@example.kz").await;
+    let page = c.get(&uri).await;
+    assert!(
+        page.body
+            .contains("name=\"f-purposes\" value=\"unknown\" checked"),
+        "the set fact's 'I don't know' is ticked"
+    );
+    let r = c
+        .post_form(
+            &format!("{uri}/facts"),
+            &[
+                ("version", "1"),
+                ("f-purposes", "unknown"),
+                ("f-citizenship", "DE"),
+                ("f-in_kazakhstan", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = h.store.case(case.id).await.expect("case");
+    assert_eq!(
+        after.facts,
+        json!({"purposes": "unknown", "citizenship": "DE"})
+    );
+}

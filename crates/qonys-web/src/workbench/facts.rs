@@ -186,6 +186,11 @@ pub fn fields(
                             selected: got.iter().any(|g| g == &o.id),
                         })
                         .collect();
+                    f.choices.push(FactChoice {
+                        value: "unknown".into(),
+                        label: t.get("wb-fact-unknown"),
+                        selected: got.iter().any(|g| g == "unknown"),
+                    });
                 }
                 FactType::Country => {
                     let mut cs: Vec<FactChoice> = pack
@@ -344,7 +349,8 @@ fn read_form(pack: &Pack, t: Tr<'_>, form: &[(String, String)]) -> ReadForm {
 
 fn raw_of(fact: &Fact, got: &[String]) -> Option<RawValue> {
     let first = got.first()?;
-    if first == "unknown" && fact.kind != FactType::Set {
+    // "I don't know" wins over anything else ticked with it.
+    if got.iter().any(|g| g == "unknown") {
         return Some(RawValue::Str("unknown".into()));
     }
     Some(match fact.kind {
