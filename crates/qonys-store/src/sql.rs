@@ -1922,17 +1922,30 @@ impl Store for SqlStore {
         worker: &str,
         limit: i64,
     ) -> Result<Vec<Reminder>> {
-        // One statement: the inner SELECT picks due, unclaimed rows; on PostgreSQL it locks
-        // them and skips rows another claimer holds; the outer condition re-checks.
-        let lock = match self.backend {
-            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
+        // One statement. PostgreSQL: a CTE picks and locks at most `limit` due, unclaimed
+        // rows, skipping rows another claimer holds (a plain `IN (SELECT … LIMIT n FOR
+        // UPDATE SKIP LOCKED)` may be re-evaluated under concurrency and return more rows
+        // than the limit). SQLite: one writer at a time (`BEGIN IMMEDIATE`).
+        let sql = match self.backend {
+            Backend::Postgres => {
+                let cols: Vec<String> = REMINDER_COLS
+                    .split(',')
+                    .map(|c| format!("r.{}", c.trim()))
+                    .collect();
+                format!(
+                    "WITH picked AS (SELECT id FROM reminders WHERE claimed_by IS NULL AND due_at <= $3 \
+                     ORDER BY due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+                     UPDATE reminders r SET claimed_by = $1, claimed_at = $2 FROM picked \
+                     WHERE r.id = picked.id RETURNING {}",
+                    cols.join(", ")
+                )
+            }
+            Backend::Sqlite => format!(
+                "UPDATE reminders SET claimed_by = $1, claimed_at = $2 \
+                 WHERE claimed_by IS NULL AND id IN (SELECT id FROM reminders WHERE claimed_by IS NULL AND due_at <= $3 \
+                 ORDER BY due_at, id LIMIT $4) RETURNING {REMINDER_COLS}"
+            ),
         };
-        let sql = format!(
-            "UPDATE reminders SET claimed_by = $1, claimed_at = $2 \
-             WHERE claimed_by IS NULL AND id IN (SELECT id FROM reminders WHERE claimed_by IS NULL AND due_at <= $3 \
-             ORDER BY due_at, id LIMIT $4{lock}) RETURNING {REMINDER_COLS}"
-        );
         let mut tx = self.write_tx().await?;
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(worker.to_string())
