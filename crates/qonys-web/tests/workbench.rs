@@ -152,6 +152,14 @@ async fn list_puts_a_new_consultation_first_and_filters_searches_and_pages() {
         assert_eq!(page2.body.matches("class=\"wb-card\"").count(), 2);
         assert!(!page2.body.contains("id=\"next-page\""));
 
+        // The case page shows the request as the visitor wrote it.
+        let start = at(list, "wb-card-title\" href=\"") + "wb-card-title\" href=\"".len();
+        let href = list[start..].split('"').next().expect("href");
+        let case_page = c.get(href).await;
+        let req = &case_page.body[at(&case_page.body, "id=\"request\"")..];
+        assert!(req.contains("zarina@example.kz") && req.contains("Please help"));
+        assert!(req.contains("English"));
+
         let mine = c.get("/cases?scope=mine").await;
         assert_eq!(mine.body.matches("class=\"wb-card\"").count(), 1);
         assert!(mine.body.contains("Calm Anna"));

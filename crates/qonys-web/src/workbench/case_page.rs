@@ -119,6 +119,22 @@ pub struct CasePage<'a> {
     pub residence: ResidenceView,
     /// An error under the residence-history forms.
     pub history_error: String,
+    /// The consultation request that opened the case, if any.
+    pub request: Option<RequestView>,
+}
+
+/// The consultation request that opened a case, as the visitor wrote it.
+pub struct RequestView {
+    /// Name.
+    pub name: String,
+    /// E-mail or phone.
+    pub contact: String,
+    /// Preferred language, in its own name.
+    pub language: String,
+    /// The message.
+    pub message: String,
+    /// When it came.
+    pub when: String,
 }
 
 impl CasePage<'_> {
@@ -143,11 +159,12 @@ pub async fn render(
     let t = viewer.tr(st, headers);
     let pack = st.pack();
     let as_of = st.as_of();
-    let (fact_changes, stored, notes, users) = match tokio::try_join!(
+    let (fact_changes, stored, notes, users, request) = match tokio::try_join!(
         store.fact_history(case.id),
         store.assessments(case.id),
         store.notes(case.id),
         store.list_users(Some(Role::Adviser)),
+        store.consultation_for_case(case.id),
     ) {
         Ok(x) => x,
         Err(e) => return store_failed(&e, Some(case.id)),
@@ -269,6 +286,16 @@ pub async fn render(
         invite_link: extras.invite_link.unwrap_or_default(),
         csrf: viewer.csrf().to_string(),
         residence: residence::view(st, t, &case),
+        request: request.map(|r| RequestView {
+            name: r.name,
+            contact: r.contact,
+            language: crate::lang::parse(&r.language)
+                .map(crate::lang::native_name)
+                .unwrap_or_default()
+                .to_string(),
+            message: r.message,
+            when: when(r.created_at),
+        }),
         history_error: extras.history_error,
     };
     let status = if extras.status == StatusCode::default() {
