@@ -137,11 +137,13 @@ pub fn run(args: BatchArgs) -> Result<ExitCode> {
     let compare = match (&args.compare_as_of, &other_pack) {
         (Some(d), _) => Some(Side {
             pack: &pack,
+            binder: Binder::new(&pack),
             as_of: date_flag(d, "--compare-as-of")?,
             label: d.clone(),
         }),
         (None, Some(p)) => Some(Side {
             pack: p,
+            binder: Binder::new(p),
             as_of,
             label: args
                 .compare_pack
@@ -153,6 +155,7 @@ pub fn run(args: BatchArgs) -> Result<ExitCode> {
     };
     let base = Side {
         pack: &pack,
+        binder: Binder::new(&pack),
         as_of,
         label: args.as_of.clone().unwrap_or_else(|| as_of.to_string()),
     };
@@ -167,6 +170,7 @@ pub fn run(args: BatchArgs) -> Result<ExitCode> {
 /// One side of an evaluation: a pack on a date.
 struct Side<'p> {
     pack: &'p Pack,
+    binder: Binder<'p>,
     as_of: Date,
     label: String,
 }
@@ -227,133 +231,437 @@ struct Bound {
 /// One JSON answer as a raw value (`None` for `null`: not answered).
 struct RawOpt(Option<RawValue>);
 
-impl<'de> serde::Deserialize<'de> for RawOpt {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RawOpt, D::Error> {
-        struct Vis;
-        impl<'de> serde::de::Visitor<'de> for Vis {
-            type Value = RawOpt;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a single value or a list of values")
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<RawOpt, E> {
-                Ok(RawOpt(Some(RawValue::Bool(v))))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<RawOpt, E> {
-                Ok(RawOpt(Some(RawValue::Num(v as f64))))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<RawOpt, E> {
-                Ok(RawOpt(Some(RawValue::Num(v as f64))))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<RawOpt, E> {
-                Ok(RawOpt(Some(RawValue::Num(v))))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<RawOpt, E> {
-                Ok(RawOpt(Some(RawValue::Str(v.to_string()))))
-            }
-            fn visit_string<E>(self, v: String) -> Result<RawOpt, E> {
-                Ok(RawOpt(Some(RawValue::Str(v))))
-            }
-            fn visit_unit<E>(self) -> Result<RawOpt, E> {
-                Ok(RawOpt(None))
-            }
-            fn visit_none<E>(self) -> Result<RawOpt, E> {
-                Ok(RawOpt(None))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<RawOpt, A::Error> {
-                let mut items = Vec::new();
-                while let Some(RawOpt(x)) = a.next_element::<RawOpt>()? {
-                    match x {
-                        Some(RawValue::List(_)) => {
-                            return Err(serde::de::Error::custom("a list inside a list"));
-                        }
-                        Some(v) => items.push(v),
-                        None => return Err(serde::de::Error::custom("null inside a list")),
-                    }
+/// Reads any JSON value as a [`RawOpt`] (lists of single values only).
+struct RawVis;
+
+impl<'de> serde::de::Visitor<'de> for RawVis {
+    type Value = RawOpt;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a single value or a list of values")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<RawOpt, E> {
+        Ok(RawOpt(Some(RawValue::Bool(v))))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<RawOpt, E> {
+        Ok(RawOpt(Some(RawValue::Num(v as f64))))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<RawOpt, E> {
+        Ok(RawOpt(Some(RawValue::Num(v as f64))))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<RawOpt, E> {
+        Ok(RawOpt(Some(RawValue::Num(v))))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<RawOpt, E> {
+        Ok(RawOpt(Some(RawValue::Str(v.to_string()))))
+    }
+    fn visit_string<E>(self, v: String) -> Result<RawOpt, E> {
+        Ok(RawOpt(Some(RawValue::Str(v))))
+    }
+    fn visit_unit<E>(self) -> Result<RawOpt, E> {
+        Ok(RawOpt(None))
+    }
+    fn visit_none<E>(self) -> Result<RawOpt, E> {
+        Ok(RawOpt(None))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<RawOpt, A::Error> {
+        let mut items = Vec::new();
+        while let Some(RawOpt(x)) = a.next_element::<RawOpt>()? {
+            match x {
+                Some(RawValue::List(_)) => {
+                    return Err(serde::de::Error::custom("a list inside a list"));
                 }
-                Ok(RawOpt(Some(RawValue::List(items))))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<RawOpt, A::Error> {
-                Err(serde::de::Error::custom(
-                    "expected a single value, found an object",
-                ))
+                Some(v) => items.push(v),
+                None => return Err(serde::de::Error::custom("null inside a list")),
             }
         }
-        d.deserialize_any(Vis)
+        Ok(RawOpt(Some(RawValue::List(items))))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<RawOpt, A::Error> {
+        Err(serde::de::Error::custom(
+            "expected a single value, found an object",
+        ))
     }
 }
 
-/// Binds one answer; errors are collected as text with the field's path.
-fn bind_one(pack: &Pack, facts: &mut Facts, errors: &mut Vec<String>, key: &str, raw: RawOpt) {
-    let Some(idx) = pack.fact_idx(key) else {
-        let hint = qonys_law::pack::closest(key, pack.facts.iter().map(|f| f.id.as_str()))
-            .map(|c| format!(" — did you mean `{c}`?"))
-            .unwrap_or_default();
-        errors.push(format!(
-            "facts.{key}: no such fact in rule pack `{}`{hint}",
-            pack.meta.id
-        ));
-        return;
+impl<'de> serde::Deserialize<'de> for RawOpt {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RawOpt, D::Error> {
+        d.deserialize_any(RawVis)
+    }
+}
+
+/// A fast hasher for the fact-name table (FxHash: one multiply per 8 bytes). The names
+/// come from the rule pack, not from the input, so no flooding resistance is needed.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
+/// What a pack needs to bind JSON profiles quickly, built once per run: fact names → slots
+/// with a fast hash, and two-letter country codes → countries in a table.
+struct Binder<'p> {
+    pack: &'p Pack,
+    names: std::collections::HashMap<&'p str, u16, FxBuild>,
+    /// Index `(a - 'A') * 26 + (b - 'A')` of an upper-case alpha-2 code.
+    country2: Vec<Option<u16>>,
+}
+
+impl<'p> Binder<'p> {
+    fn new(pack: &'p Pack) -> Binder<'p> {
+        let names = pack
+            .facts
+            .iter()
+            .filter_map(|f| Some((f.id.as_str(), pack.fact_idx(&f.id)?)))
+            .collect();
+        let mut country2 = vec![None; 26 * 26];
+        for c in &pack.countries {
+            if let Some(i) = Self::slot(&c.code) {
+                country2[i] = pack.country_idx(&c.code);
+            }
+        }
+        Binder {
+            pack,
+            names,
+            country2,
+        }
+    }
+
+    fn slot(code: &str) -> Option<usize> {
+        match code.as_bytes() {
+            [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => Some(
+                usize::from(a.to_ascii_uppercase() - b'A') * 26
+                    + usize::from(b.to_ascii_uppercase() - b'A'),
+            ),
+            _ => None,
+        }
+    }
+
+    /// The country of a two-letter code in any case (what `country_idx` answers).
+    fn country(&self, t: &str) -> Option<u16> {
+        Self::slot(t).and_then(|i| self.country2[i])
+    }
+}
+
+/// An object key of a profile, looked up without allocating.
+enum Key {
+    Id,
+    Facts,
+    Fact(u16),
+    Other(String),
+}
+
+struct KeySeed<'a, 'p>(&'a Binder<'p>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeySeed<'_, '_> {
+    type Value = Key;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for KeySeed<'_, '_> {
+    type Value = Key;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+        Ok(match v {
+            "id" => Key::Id,
+            "facts" => Key::Facts,
+            _ => match self.0.names.get(v) {
+                Some(&i) => Key::Fact(i),
+                None => Key::Other(v.to_string()),
+            },
+        })
+    }
+}
+
+/// One element of a list answer: a borrowed string, or anything else as [`RawOpt`] reads it.
+enum Element<'de> {
+    Borrowed(&'de str),
+    Raw(RawOpt),
+}
+
+struct ElementSeed;
+
+impl<'de> serde::de::DeserializeSeed<'de> for ElementSeed {
+    type Value = Element<'de>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Element<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ElementSeed {
+    type Value = Element<'de>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        RawVis.expecting(f)
+    }
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Element<'de>, E> {
+        Ok(Element::Borrowed(v))
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Element<'de>, E> {
+        RawVis.visit_bool(v).map(Element::Raw)
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Element<'de>, E> {
+        RawVis.visit_i64(v).map(Element::Raw)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Element<'de>, E> {
+        RawVis.visit_u64(v).map(Element::Raw)
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Element<'de>, E> {
+        RawVis.visit_f64(v).map(Element::Raw)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Element<'de>, E> {
+        RawVis.visit_str(v).map(Element::Raw)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Element<'de>, E> {
+        Ok(Element::Raw(RawOpt(None)))
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Element<'de>, E> {
+        Ok(Element::Raw(RawOpt(None)))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, a: A) -> Result<Element<'de>, A::Error> {
+        RawVis.visit_seq(a).map(Element::Raw)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, a: A) -> Result<Element<'de>, A::Error> {
+        RawVis.visit_map(a).map(Element::Raw)
+    }
+}
+
+/// One answer bound straight to its fact's value. The common answers (an option id, a
+/// two-letter country code, a date, `unknown`, yes/no, a number) bind without allocating;
+/// anything else goes through `parse_answer`, so every value and every error message is
+/// the one a case file gets. `None`: `null`, not answered.
+struct AnswerSeed<'a, 'p> {
+    b: &'a Binder<'p>,
+    fact: &'p qonys_law::pack::Fact,
+}
+
+type Answer = Option<Result<qonys_law::pack::V, qonys_law::case::AnswerError>>;
+
+impl AnswerSeed<'_, '_> {
+    fn slow(&self, raw: &RawValue) -> Answer {
+        Some(parse_answer(self.b.pack, self.fact, raw))
+    }
+
+    fn text(&self, s: &str) -> Answer {
+        use qonys_law::pack::{FactType, V};
+        let t = s.trim();
+        if t.eq_ignore_ascii_case("unknown") {
+            return Some(Ok(V::Unknown));
+        }
+        let fast = match self.fact.kind {
+            FactType::Enum => self.fact.option_index(t).map(V::Sym),
+            FactType::Set => self.fact.option_index(t).map(|i| V::Set(1 << i)),
+            FactType::Country => self.b.country(t).map(V::Sym),
+            FactType::Date => Date::parse(s).ok().map(V::Date),
+            _ => None,
+        };
+        match fast {
+            Some(v) => Some(Ok(v)),
+            None => self.slow(&RawValue::Str(s.to_string())),
+        }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for AnswerSeed<'_, '_> {
+    type Value = Answer;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Answer, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for AnswerSeed<'_, '_> {
+    type Value = Answer;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        RawVis.expecting(f)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Answer, E> {
+        Ok(self.slow(&RawValue::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Answer, E> {
+        Ok(self.slow(&RawValue::Num(v as f64)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Answer, E> {
+        Ok(self.slow(&RawValue::Num(v as f64)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Answer, E> {
+        Ok(self.slow(&RawValue::Num(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Answer, E> {
+        Ok(self.text(v))
+    }
+    fn visit_unit<E>(self) -> Result<Answer, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Answer, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Answer, A::Error> {
+        use qonys_law::pack::{FactType, V};
+        // Option ids of a set fact build the mask directly; at the first other element the
+        // list is rebuilt (earlier elements as their option ids: `parse_answer` gives the
+        // same mask, and its errors name only the element at fault) and bound the slow way.
+        let set = self.fact.kind == FactType::Set;
+        let mut mask = 0u64;
+        let mut slow: Option<Vec<RawValue>> = (!set).then(Vec::new);
+        while let Some(el) = a.next_element_seed(ElementSeed)? {
+            let v = match el {
+                Element::Borrowed(s) => {
+                    if slow.is_none()
+                        && let Some(i) = self.fact.option_index(s.trim())
+                    {
+                        mask |= 1 << i;
+                        continue;
+                    }
+                    RawValue::Str(s.to_string())
+                }
+                Element::Raw(RawOpt(None)) => {
+                    return Err(serde::de::Error::custom("null inside a list"));
+                }
+                Element::Raw(RawOpt(Some(RawValue::List(_)))) => {
+                    return Err(serde::de::Error::custom("a list inside a list"));
+                }
+                Element::Raw(RawOpt(Some(v))) => v,
+            };
+            slow.get_or_insert_with(|| {
+                self.fact
+                    .options
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, o)| RawValue::Str(o.id.clone()))
+                    .collect()
+            })
+            .push(v);
+        }
+        Ok(match slow {
+            None => Some(Ok(V::Set(mask))),
+            Some(items) => self.slow(&RawValue::List(items)),
+        })
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, a: A) -> Result<Answer, A::Error> {
+        RawVis.visit_map(a).map(|_| None)
+    }
+}
+
+/// Reads the value of the answer under `key` and binds it; errors are collected as text
+/// with the field's path.
+fn bind_next<'de, A: serde::de::MapAccess<'de>>(
+    b: &Binder<'_>,
+    facts: &mut Facts,
+    errors: &mut Vec<String>,
+    key: Key,
+    m: &mut A,
+) -> Result<(), A::Error> {
+    let pack = b.pack;
+    let idx = match key {
+        Key::Fact(i) => i,
+        Key::Id | Key::Facts | Key::Other(_) => {
+            let name = match &key {
+                Key::Id => "id",
+                Key::Facts => "facts",
+                Key::Other(k) => k.as_str(),
+                Key::Fact(_) => "",
+            };
+            m.next_value::<RawOpt>()?;
+            let hint = qonys_law::pack::closest(name, pack.facts.iter().map(|f| f.id.as_str()))
+                .map(|c| format!(" — did you mean `{c}`?"))
+                .unwrap_or_default();
+            errors.push(format!(
+                "facts.{name}: no such fact in rule pack `{}`{hint}",
+                pack.meta.id
+            ));
+            return Ok(());
+        }
     };
-    let Some(raw) = raw.0 else { return };
-    match parse_answer(pack, &pack.facts[usize::from(idx)], &raw) {
-        Ok(v) => facts.set(idx, v),
-        Err(e) => errors.push(format!("facts.{key}: {e}")),
+    let fact = &pack.facts[usize::from(idx)];
+    match m.next_value_seed(AnswerSeed { b, fact })? {
+        None => {}
+        Some(Ok(v)) => facts.set(idx, v),
+        Some(Err(e)) => errors.push(format!("facts.{}: {e}", fact.id)),
     }
+    Ok(())
 }
 
-struct FactsSeed<'a> {
-    pack: &'a Pack,
+struct FactsSeed<'a, 'p> {
+    b: &'a Binder<'p>,
     facts: &'a mut Facts,
     errors: &'a mut Vec<String>,
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for FactsSeed<'_> {
+impl<'de> serde::de::DeserializeSeed<'de> for FactsSeed<'_, '_> {
     type Value = ();
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for FactsSeed<'_> {
+impl<'de> serde::de::Visitor<'de> for FactsSeed<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("an object of answers")
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
-        while let Some(k) = m.next_key::<std::borrow::Cow<'de, str>>()? {
-            let v = m.next_value::<RawOpt>()?;
-            bind_one(self.pack, self.facts, self.errors, &k, v);
+        while let Some(k) = m.next_key_seed(KeySeed(self.b))? {
+            let k = match k {
+                // Inside `facts`, `id` and `facts` are fact names like any other.
+                Key::Id => self.b.names.get("id").map_or(Key::Id, |&i| Key::Fact(i)),
+                Key::Facts => self
+                    .b
+                    .names
+                    .get("facts")
+                    .map_or(Key::Facts, |&i| Key::Fact(i)),
+                k => k,
+            };
+            bind_next(self.b, self.facts, self.errors, k, &mut m)?;
         }
         Ok(())
     }
 }
 
-struct ProfileSeed<'a> {
-    pack: &'a Pack,
+struct ProfileSeed<'a, 'p> {
+    b: &'a Binder<'p>,
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for ProfileSeed<'_> {
+impl<'de> serde::de::DeserializeSeed<'de> for ProfileSeed<'_, '_> {
     type Value = Result<Bound, String>;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for ProfileSeed<'_> {
+impl<'de> serde::de::Visitor<'de> for ProfileSeed<'_, '_> {
     type Value = Result<Bound, String>;
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a JSON object (one profile per line)")
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-        let pack = self.pack;
+        let pack = self.b.pack;
         let mut facts = Facts::empty(pack);
         let mut errors = Vec::new();
         let mut id = None;
         let mut nested = false;
         let mut flat: Option<String> = None;
-        while let Some(k) = m.next_key::<std::borrow::Cow<'de, str>>()? {
-            match k.as_ref() {
-                "id" => {
+        while let Some(k) = m.next_key_seed(KeySeed(self.b))? {
+            match k {
+                Key::Id => {
                     id = match m.next_value::<RawOpt>()?.0 {
                         None => None,
                         Some(RawValue::Str(s)) => Some(s),
@@ -364,18 +672,23 @@ impl<'de> serde::de::Visitor<'de> for ProfileSeed<'_> {
                         }
                     }
                 }
-                "facts" => {
+                Key::Facts => {
                     nested = true;
                     m.next_value_seed(FactsSeed {
-                        pack,
+                        b: self.b,
                         facts: &mut facts,
                         errors: &mut errors,
                     })?;
                 }
                 other => {
-                    flat.get_or_insert_with(|| other.to_string());
-                    let v = m.next_value::<RawOpt>()?;
-                    bind_one(pack, &mut facts, &mut errors, other, v);
+                    if flat.is_none() {
+                        flat = Some(match &other {
+                            Key::Fact(i) => pack.facts[usize::from(*i)].id.clone(),
+                            Key::Other(k) => k.clone(),
+                            Key::Id | Key::Facts => String::new(),
+                        });
+                    }
+                    bind_next(self.b, &mut facts, &mut errors, other, &mut m)?;
                 }
             }
         }
@@ -394,10 +707,10 @@ impl<'de> serde::de::Visitor<'de> for ProfileSeed<'_> {
 }
 
 /// Parses and binds one JSON line.
-fn bind_jsonl(pack: &Pack, text: &[u8]) -> Result<Bound, String> {
+fn bind_jsonl(b: &Binder<'_>, text: &[u8]) -> Result<Bound, String> {
     use serde::de::DeserializeSeed;
     let mut de = serde_json::Deserializer::from_slice(text);
-    let r = ProfileSeed { pack }
+    let r = ProfileSeed { b }
         .deserialize(&mut de)
         .map_err(|e| format!("not a JSON object of answers: {e}"))?;
     de.end().map_err(|e| format!("not JSON: {e}"))?;
@@ -452,15 +765,15 @@ fn matching(base: &Pack, other: &Pack) -> Matching {
 
 /// The facts of an item bound to `pack`.
 fn bind_item(
-    pack: &Pack,
+    b: &Binder<'_>,
     item: &Item,
     buf: &[u8],
 ) -> Result<(u64, Option<String>, Facts), (u64, String)> {
     match item {
-        Item::Json(line, r) => bind_jsonl(pack, &buf[r.clone()])
+        Item::Json(line, r) => bind_jsonl(b, &buf[r.clone()])
             .map(|b| (*line, b.id, b.facts))
             .map_err(|e| (*line, e)),
-        Item::Csv(p) => bind_table(pack, &p.facts, "facts")
+        Item::Csv(p) => bind_table(b.pack, &p.facts, "facts")
             .map(|f| (p.line, p.id.clone(), f))
             .map_err(|e| (p.line, e.to_string().replace('\n', "; "))),
         Item::Bad(line, e) => Err((*line, e.clone())),
@@ -499,7 +812,7 @@ fn evaluate(
     m: Option<&Matching>,
     keep_raw: bool,
 ) -> Result<Evaluated, (u64, String)> {
-    let (line, id, facts) = bind_item(base.pack, item, buf)?;
+    let (line, id, facts) = bind_item(&base.binder, item, buf)?;
     let mut before = vec![Verdict::DoesNotFit; base.pack.routes.len()];
     w.ev.verdicts(base.pack, facts.values(), base.as_of, &mut before);
     let mut after = Vec::new();
@@ -509,7 +822,7 @@ fn evaluate(
         let facts2 = if std::ptr::eq(cmp.pack, base.pack) {
             &facts
         } else {
-            other_facts = bind_item(cmp.pack, item, buf)
+            other_facts = bind_item(&cmp.binder, item, buf)
                 .map(|x| x.2)
                 .map_err(|(l, e)| (l, format!("(compare pack) {e}")))?;
             &other_facts
@@ -823,75 +1136,94 @@ fn evaluate_file(
     };
     let keep_raw = out.is_some();
     let chunk = args.chunk.max(1);
-    let mut items: Vec<Item> = Vec::with_capacity(chunk);
-    let mut buf: Vec<u8> = Vec::new();
     let mut results: Vec<Result<Evaluated, (u64, String)>> = Vec::with_capacity(chunk);
     let mut errors_shown = 0;
-    loop {
-        reader.next_chunk(chunk, &mut buf, &mut items)?;
-        if items.is_empty() {
-            break;
-        }
-        let buf = &buf;
-        items
-            .par_iter()
-            .with_min_len(64)
-            .map_init(
-                || Work {
-                    ev: Evaluator::new(),
-                    ev2: Evaluator::new(),
-                    o1: Vec::new(),
-                    o2: Vec::new(),
-                },
-                |w, it| evaluate(w, it, buf, base, cmp, m.as_ref(), keep_raw),
-            )
-            .collect_into_vec(&mut results);
-        for r in results.drain(..) {
-            let e = match r {
-                Ok(e) => e,
-                Err((line, msg)) => {
-                    if args.on_error == OnError::Stop {
-                        bar.finish_and_clear();
-                        bail!("{}:{line}: {msg}", path.display());
-                    }
-                    s.skipped += 1;
-                    if errors_shown < 20 {
-                        bar.suspend(|| eprintln!("{}:{line}: skipped: {msg}", path.display()));
-                        errors_shown += 1;
-                    }
-                    continue;
+    let bytes_read = reader.bytes_read.clone();
+    std::thread::scope(|sc| -> Result<()> {
+        // Reading overlaps evaluation: a reader thread fills the next chunk while the pool
+        // evaluates this one (at most three chunks in memory), and buffers are reused.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(Vec<u8>, Vec<Item>)>>(1);
+        let (back, spare) = std::sync::mpsc::channel::<(Vec<u8>, Vec<Item>)>();
+        sc.spawn(move || {
+            loop {
+                let (mut buf, mut items) = spare
+                    .try_recv()
+                    .unwrap_or_else(|_| (Vec::new(), Vec::with_capacity(chunk)));
+                let r = reader.next_chunk(chunk, &mut buf, &mut items);
+                let last = r.is_err() || items.is_empty();
+                if tx.send(r.map(|()| (buf, items))).is_err() || last {
+                    break;
                 }
-            };
-            s.profiles += 1;
-            for (ri, v) in e.before.iter().enumerate() {
-                s.before[ri][vidx(*v)] += 1;
             }
-            if s.compared {
-                let mut changed = false;
-                for (ri, (b, a)) in e.before.iter().zip(&e.after).enumerate() {
-                    s.after[ri][vidx(*a)] += 1;
-                    s.transitions[ri][vidx(*b)][vidx(*a)] += 1;
-                    changed |= a != b;
-                }
-                for &(ci, o1, o2) in &e.flips {
-                    s.flips[ci as usize] += 1;
-                    *s.flip_kinds[ci as usize]
-                        .entry((outcome_name(o1), outcome_name(o2)))
-                        .or_insert(0) += 1;
-                }
-                if changed {
-                    s.changed += 1;
-                    if let Some(w) = out.as_mut() {
-                        write_changed(w, &e, &s, base.pack)?;
-                    }
-                }
-            } else if let Some(w) = out.as_mut() {
-                write_verdicts(w, &e, &s)?;
+        });
+        for next in rx {
+            let (buf, items) = next?;
+            if items.is_empty() {
+                break;
             }
+            let buf_ref = &buf;
+            items
+                .par_iter()
+                .with_min_len(64)
+                .map_init(
+                    || Work {
+                        ev: Evaluator::new(),
+                        ev2: Evaluator::new(),
+                        o1: Vec::new(),
+                        o2: Vec::new(),
+                    },
+                    |w, it| evaluate(w, it, buf_ref, base, cmp, m.as_ref(), keep_raw),
+                )
+                .collect_into_vec(&mut results);
+            for r in results.drain(..) {
+                let e = match r {
+                    Ok(e) => e,
+                    Err((line, msg)) => {
+                        if args.on_error == OnError::Stop {
+                            bar.finish_and_clear();
+                            bail!("{}:{line}: {msg}", path.display());
+                        }
+                        s.skipped += 1;
+                        if errors_shown < 20 {
+                            bar.suspend(|| eprintln!("{}:{line}: skipped: {msg}", path.display()));
+                            errors_shown += 1;
+                        }
+                        continue;
+                    }
+                };
+                s.profiles += 1;
+                for (ri, v) in e.before.iter().enumerate() {
+                    s.before[ri][vidx(*v)] += 1;
+                }
+                if s.compared {
+                    let mut changed = false;
+                    for (ri, (b, a)) in e.before.iter().zip(&e.after).enumerate() {
+                        s.after[ri][vidx(*a)] += 1;
+                        s.transitions[ri][vidx(*b)][vidx(*a)] += 1;
+                        changed |= a != b;
+                    }
+                    for &(ci, o1, o2) in &e.flips {
+                        s.flips[ci as usize] += 1;
+                        *s.flip_kinds[ci as usize]
+                            .entry((outcome_name(o1), outcome_name(o2)))
+                            .or_insert(0) += 1;
+                    }
+                    if changed {
+                        s.changed += 1;
+                        if let Some(w) = out.as_mut() {
+                            write_changed(w, &e, &s, base.pack)?;
+                        }
+                    }
+                } else if let Some(w) = out.as_mut() {
+                    write_verdicts(w, &e, &s)?;
+                }
+            }
+            bar.set_position(bytes_read.load(std::sync::atomic::Ordering::Relaxed));
+            bar.set_message(format!("{} profiles", s.profiles));
+            let _ = back.send((buf, items));
         }
-        bar.set_position(reader.bytes_read.load(std::sync::atomic::Ordering::Relaxed));
-        bar.set_message(format!("{} profiles", s.profiles));
-    }
+        Ok(())
+    })?;
     bar.finish_and_clear();
     if let Some(mut w) = out {
         w.flush()?;
@@ -1484,7 +1816,7 @@ mod tests {
             let b = synthetic(&pack, &mut Rng(i), as_of);
             assert_eq!(a, b);
             let text = serde_json::json!({ "id": i, "facts": a }).to_string();
-            bind_jsonl(&pack, text.as_bytes()).expect("binds to the pack");
+            bind_jsonl(&Binder::new(&pack), text.as_bytes()).expect("binds to the pack");
         }
     }
 
@@ -1502,10 +1834,13 @@ mod tests {
             "{\"purposes\": [[\"work\"]]}",
             "{\"savings_kzt\": -1} x",
         ] {
-            assert!(bind_jsonl(&pack, bad.as_bytes()).is_err(), "{bad}");
+            assert!(
+                bind_jsonl(&Binder::new(&pack), bad.as_bytes()).is_err(),
+                "{bad}"
+            );
         }
         let ok = bind_jsonl(
-            &pack,
+            &Binder::new(&pack),
             br#"{"id": 5, "stay_goal": "permanent", "purposes": null}"#,
         )
         .expect("flat profile");
