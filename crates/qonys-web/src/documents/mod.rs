@@ -20,7 +20,7 @@ use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use qonys_i18n::checklist::{ChecklistReport, checklist_report};
+use qonys_i18n::checklist::{ChecklistReport, capitalise, checklist_report};
 use qonys_law::case::{RawValue, bind_table};
 use qonys_law::documents::checklist::checklist as build_checklist;
 use qonys_law::{CaseFile, Date, Facts, Lang, Pack, Verdict};
@@ -217,8 +217,8 @@ pub fn document_lines(
             notes.extend(item.validity_text.iter().cloned());
             lines.push(DocLine {
                 kind: item.document.clone(),
-                label: item.label.clone(),
-                need: item.need_text.clone(),
+                label: capitalise(&item.label),
+                need: capitalise(&item.need_text),
                 why: item.why.clone(),
                 notes,
                 stored: latest(&item.document).map(|d| stored_line(t, d)),
@@ -232,7 +232,7 @@ pub fn document_lines(
         let label = pack
             .documents
             .kind(&d.kind)
-            .map_or_else(|| d.kind.clone(), |k| k.label.get(lang).to_string());
+            .map_or_else(|| d.kind.clone(), |k| capitalise(k.label.get(lang)));
         lines.push(DocLine {
             kind: d.kind.clone(),
             label,
