@@ -284,6 +284,27 @@ fn extension_filing_rolls_back_from_independence_day_and_is_uncertain() {
 }
 
 #[test]
+fn an_extension_filed_before_the_permit_ends_counts_as_filed() {
+    let case = format!(
+        "{GERMAN}\n[[status]]\nkind = \"temporary_residence_permit\"\nground = \"work\"\nvalid_from = 2026-01-01\nvalid_to = 2026-12-31\n"
+    );
+    // Filed on 1 December, before the permit ends (the normal case): done.
+    let filed = with_events(&case, &[("extension_filed", "2026-12-01")]);
+    let p = plan_of(&filed, "2026-12-05");
+    assert_eq!(
+        items(&p, "status.permit_extension_filing"),
+        vec![(d("2026-12-31"), d("2026-12-15"), ItemState::Done)]
+    );
+    // An extension filed for an earlier permit does not count for this one.
+    let earlier = with_events(&case, &[("extension_filed", "2025-11-20")]);
+    let p = plan_of(&earlier, "2026-12-05");
+    assert_eq!(
+        items(&p, "status.permit_extension_filing"),
+        vec![(d("2026-12-31"), d("2026-12-15"), ItemState::DueSoon)]
+    );
+}
+
+#[test]
 fn employment_end_ends_the_work_ground_and_suggests_other_routes() {
     let case = format!(
         "{}{WORK_TRP}",

@@ -314,11 +314,21 @@ pub fn items(pack: &Pack, a: &Assessment, history: &History, as_of: Date) -> Vec
                     if !latest && c.due < as_of {
                         continue;
                     }
+                    // What counts: events from the trigger on — or, for a deadline that
+                    // falls before a status ends (file the extension N days before expiry),
+                    // events from the start of that status on.
+                    let counts_from = match o.trigger {
+                        TriggerRef::StatusEnd { index, .. } => history
+                            .statuses
+                            .get(index)
+                            .map_or(o.anchor, |s| s.valid_from.min(o.anchor)),
+                        _ => o.anchor,
+                    };
                     let done_by_events = !rule.done_by.is_empty()
                         && rule.done_by.iter().all(|k| {
                             history
                                 .events_of(*k)
-                                .any(|e| e.date >= o.anchor && e.date <= as_of)
+                                .any(|e| e.date >= counts_from && e.date <= as_of)
                         });
                     // A status that ends is "done" with when another status carries on from
                     // the next day, or the person left by then.
