@@ -32,6 +32,7 @@ pub mod admin;
 pub mod api;
 mod assets;
 pub mod auth;
+pub mod case_changed;
 pub mod consult;
 pub mod documents;
 pub mod finder;

@@ -253,3 +253,58 @@ async fn the_openapi_document_describes_every_api_route() {
         );
     }
 }
+
+/// A change to a case plans its e-mail reminders again: after the adviser's edit, the case
+/// has reminders before its permit's deadlines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_plans_the_cases_reminders() {
+    for h in Harness::both().await {
+        let adviser = h.user(Role::Adviser, "adviser@firm.kz").await;
+        let a = h.login("adviser@firm.kz").await;
+        let next_year = qonys_store::now()
+            .strftime("%Y")
+            .to_string()
+            .parse::<i32>()
+            .expect("year")
+            + 1;
+        let case = h
+            .store
+            .create_case(
+                &Actor::system("test"),
+                qonys_store::NewCase {
+                    title: "Permit holder".into(),
+                    status: "open".into(),
+                    adviser_id: Some(adviser.id),
+                    language: "en".into(),
+                    facts: json!({"purposes": ["work"], "citizenship": "DE"}),
+                    history: json!({"status": [{"kind": "temporary_residence_permit", "ground": "work",
+                        "valid_from": "2026-01-01", "valid_to": format!("{next_year}-12-31")}]}),
+                    ..qonys_store::NewCase::default()
+                },
+            )
+            .await
+            .expect("case");
+        assert!(
+            h.store
+                .reminders(case.id)
+                .await
+                .expect("reminders")
+                .is_empty()
+        );
+        let r = a
+            .json(
+                "PATCH",
+                &format!("/api/v1/cases/{}", case.id),
+                &json!({"version": 1, "title": "Permit holder (renewal)"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let planned = h.store.reminders(case.id).await.expect("reminders");
+        assert!(!planned.is_empty(), "reminders planned after the change");
+        assert!(
+            planned
+                .iter()
+                .all(|r| r.kind == "deadline" && r.done_at.is_none())
+        );
+    }
+}

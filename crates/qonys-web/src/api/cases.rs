@@ -344,16 +344,12 @@ pub async fn patch(
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
-    match store
-        .update_case(
-            &Actor::user(viewer.user.id, client),
-            case.id,
-            version,
-            change,
-        )
-        .await
-    {
-        Ok(case) => pretty(&case_json(&case)),
+    let actor = Actor::user(viewer.user.id, client);
+    match store.update_case(&actor, case.id, version, change).await {
+        Ok(case) => {
+            crate::case_changed::after_case_change(&st, &actor, &case).await;
+            pretty(&case_json(&case))
+        }
         Err(e) => store_error(e),
     }
 }

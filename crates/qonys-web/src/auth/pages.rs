@@ -447,8 +447,14 @@ async fn redeem(
         )
         .await
     {
-        Ok((user, _)) => {
+        Ok((user, t)) => {
             tracing::info!(user = %user.id, role = %user.role, "account created from a link");
+            if let Some(case_id) = t.case_id
+                && let Ok(case) = store.case(case_id).await
+            {
+                let actor = Actor::user(user.id, "invitation");
+                crate::case_changed::after_case_change(&st, &actor, &case).await;
+            }
             start_session(&st, &user, None).await
         }
         Err(StoreError::InvalidToken) => bad_link(&st, lang),

@@ -375,7 +375,8 @@ pub async fn answer(
         .update_case(&actor, case.id, case.version, change)
         .await
     {
-        Ok(_) => {
+        Ok(updated) => {
+            crate::case_changed::after_case_change(&st, &actor, &updated).await;
             tracing::info!(case = %case.id, "applicant answered a question");
             see_other(&format!("/my/{}#questions", case.id))
         }

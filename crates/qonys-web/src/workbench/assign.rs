@@ -86,11 +86,12 @@ pub async fn assign(
         Ok(c) => c,
         Err(e) => return store_failed(&e, Some(case.id)),
     };
-    match store
-        .update_case(&actor(&viewer), case.id, expected, change)
-        .await
-    {
-        Ok(_) => see_case(case.id, "assign"),
+    let a = actor(&viewer);
+    match store.update_case(&a, case.id, expected, change).await {
+        Ok(updated) => {
+            crate::case_changed::after_case_change(&st, &a, &updated).await;
+            see_case(case.id, "assign")
+        }
         Err(StoreError::Conflict { .. }) => case_page::conflict(&st, &viewer, &headers, &case),
         Err(e) => store_failed(&e, Some(case.id)),
     }

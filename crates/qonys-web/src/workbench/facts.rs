@@ -443,6 +443,7 @@ pub async fn save(
     };
     match store.update_case(&a, case.id, expected, change).await {
         Ok(updated) => {
+            crate::case_changed::after_case_change(&st, &a, &updated).await;
             if let Err(e) = assessment::store_current(&st, &a, &updated).await {
                 return store_failed(&e, Some(case.id));
             }

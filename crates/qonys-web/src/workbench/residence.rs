@@ -206,7 +206,10 @@ pub async fn apply(
     };
     let a = actor(viewer);
     match store.update_case(&a, case.id, case.version, change).await {
-        Ok(_) => see_case(case.id, "timeline"),
+        Ok(updated) => {
+            crate::case_changed::after_case_change(st, &a, &updated).await;
+            see_case(case.id, "timeline")
+        }
         Err(StoreError::Conflict { .. }) => case_page::conflict(st, viewer, headers, &case),
         Err(e) => store_failed(&e, Some(case.id)),
     }
