@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-20}"
-targets=(mrz names document_dates)
+targets=(mrz names document_dates rulepack_loader case_file api_assess)
 
 cargo fuzz build --sanitizer none
 for target in "${targets[@]}"; do
