@@ -119,7 +119,7 @@ pub fn draw(t: Tr<'_>, report: &PlanReport, history: &History, as_of: Date) -> T
     let x = |d: Date| {
         (LEFT + (W - LEFT - RIGHT) * f64::from(lo.days_until(d)) / span).clamp(LEFT, W - RIGHT)
     };
-    let h = 190.0;
+    let h = 196.0;
     let mut s = String::new();
     let title = t.get("wb-timeline-title");
     s.push_str(&format!(
@@ -205,11 +205,42 @@ pub fn draw(t: Tr<'_>, report: &PlanReport, history: &History, as_of: Date) -> T
             at: d.day_number(),
         });
     }
-    // The path ahead.
+    // The path ahead. Labels that would overlap go on the next of two label lines (and are
+    // shortened when long); the full name is in the mark's tooltip and the table.
+    let mut line_ends = [f64::MIN; 2];
     for (d, st) in &steps {
         let xx = x(*d);
+        let short: String = if st.name.chars().count() > 28 {
+            st.name
+                .chars()
+                .take(27)
+                .chain(std::iter::once('…'))
+                .collect()
+        } else {
+            st.name.clone()
+        };
+        let half = 2.9 * short.chars().count() as f64;
+        let (lx, anchor) = if xx + half > W - 2.0 {
+            (W - 2.0, "end")
+        } else if xx - half < 2.0 {
+            (2.0, "start")
+        } else {
+            (xx, "middle")
+        };
+        let (left, right) = match anchor {
+            "end" => (lx - 2.0 * half, lx),
+            "start" => (lx, lx + 2.0 * half),
+            _ => (lx - half, lx + half),
+        };
+        let line = line_ends
+            .iter()
+            .position(|end| left > *end + 4.0)
+            .unwrap_or_else(|| usize::from(line_ends[1] < line_ends[0]));
+        line_ends[line] = right;
+        let ly = 160.0 + 12.0 * line as f64;
         s.push_str(&format!(
-            r##"<g class="wbt-path"><circle cx="{xx:.1}" cy="140" r="6" fill="#1a7f37"/><text x="{xx:.1}" y="162" font-size="10" text-anchor="middle" fill="#1a7f37">{}</text><title>{}</title></g>"##,
+            r##"<g class="wbt-path"><circle cx="{xx:.1}" cy="140" r="6" fill="#1a7f37"/><text x="{lx:.1}" y="{ly:.1}" font-size="10" text-anchor="{anchor}" fill="#1a7f37">{}</text><title>{}: {}</title></g>"##,
+            esc(&short),
             esc(&st.name),
             esc(&st.text)
         ));
@@ -227,7 +258,7 @@ pub fn draw(t: Tr<'_>, report: &PlanReport, history: &History, as_of: Date) -> T
         r##"<g class="wbt-today" id="today-line"><line x1="{xt:.1}" y1="20" x2="{xt:.1}" y2="{:.1}" stroke="#1b1f23" stroke-width="2" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" font-size="10" font-weight="700" fill="#1b1f23">{}</text></g>"##,
         h - 8.0,
         xt + 3.0,
-        h - 10.0,
+        h - 4.0,
         esc(&t.fmt("wb-today", &[("date", &date(as_of))]))
     ));
     s.push_str("</svg>");
