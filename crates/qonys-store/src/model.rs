@@ -425,6 +425,8 @@ pub struct CaseQuery {
     pub firm_id: Option<Uuid>,
     /// Case-insensitive substring of the title.
     pub title_contains: Option<String>,
+    /// Only cases no adviser is assigned to.
+    pub unassigned_only: bool,
     /// Only cases an adviser may see: assigned to them, of their firm, or not yet taken by
     /// anyone (no adviser and no firm: the intake of new consultation requests).
     pub visible_to_adviser: Option<(Uuid, Option<Uuid>)>,
@@ -443,6 +445,7 @@ impl Default for CaseQuery {
             firm_id: None,
             title_contains: None,
             visible_to_adviser: None,
+            unassigned_only: false,
             offset: 0,
             limit: 50,
         }

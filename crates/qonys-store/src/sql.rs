@@ -880,6 +880,9 @@ fn case_list_sql(q: &CaseQuery) -> (String, Vec<Arg>) {
             &mut args,
         );
     }
+    if q.unassigned_only {
+        conds.push("adviser_id IS NULL".to_string());
+    }
     if let Some((adviser, firm)) = q.visible_to_adviser {
         let a = format!("${}", args.len() + 1);
         let f = format!("${}", args.len() + 2);

@@ -10,7 +10,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use qonys_store::{CaseQuery, CaseSummary};
+use qonys_store::CaseQuery;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -23,10 +23,6 @@ use crate::workbench::{STATUSES, from_civil, store, store_failed};
 
 /// Cases per page.
 pub const PAGE_SIZE: i64 = 25;
-
-/// How many rows the "unassigned" filter reads at most to fill one page (the store's list
-/// has no "no adviser" filter; cases are read in urgency order and filtered here).
-const UNASSIGNED_SCAN: i64 = 5_000;
 
 /// The list's query string.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -135,37 +131,12 @@ pub async fn cases(
     if q.scope == "mine" {
         query.adviser_id = Some(viewer.user.id);
     }
+    if q.scope == "unassigned" {
+        query.unassigned_only = true;
+    }
     let query = restrict(&viewer.user, query);
     let skip = i64::from(page_no - 1) * PAGE_SIZE;
-    let (rows, has_more) = if q.scope == "unassigned" {
-        // Read in urgency order, keep the unassigned ones.
-        let mut kept: Vec<CaseSummary> = Vec::new();
-        let mut seen = 0i64;
-        let mut offset = 0i64;
-        let mut more = true;
-        while more && (kept.len() as i64) <= skip + PAGE_SIZE && offset < UNASSIGNED_SCAN {
-            let batch = CaseQuery {
-                offset,
-                limit: 500,
-                ..query.clone()
-            };
-            let got = match store.list_cases(&batch).await {
-                Ok(p) => p,
-                Err(e) => return store_failed(&e, None),
-            };
-            offset += got.cases.len() as i64;
-            more = got.has_more;
-            for c in got.cases.into_iter().filter(|c| c.adviser_id.is_none()) {
-                seen += 1;
-                if seen > skip {
-                    kept.push(c);
-                }
-            }
-        }
-        let has_more = kept.len() as i64 > PAGE_SIZE;
-        kept.truncate(PAGE_SIZE as usize);
-        (kept, has_more)
-    } else {
+    let (rows, has_more) = {
         let page = CaseQuery {
             offset: skip,
             limit: PAGE_SIZE,
