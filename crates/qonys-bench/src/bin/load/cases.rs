@@ -158,16 +158,28 @@ fn http_pages(addr: &str, cookie: &str, ids: &[Uuid], reps: usize) -> Result<Opt
     Ok(Some(out))
 }
 
+/// One database to test: its label, how the server reaches it, and (PostgreSQL) where to run
+/// `ANALYZE`.
+struct Target<'a> {
+    name: &'a str,
+    analyze: Option<(&'a str, &'a str)>,
+    serve_args: Vec<String>,
+    data_dir: &'a Path,
+}
+
 async fn one_backend(
     qonys: &Path,
-    name: &str,
-    analyze: Option<(&str, &str)>,
+    target: Target<'_>,
     options: StoreOptions,
-    serve_args: Vec<String>,
-    data_dir: &Path,
     sizes: &[usize],
     reps: usize,
 ) -> Result<()> {
+    let Target {
+        name,
+        analyze,
+        serve_args,
+        data_dir,
+    } = target;
     let store = Arc::new(SqlStore::open(options).await.context("open the store")?);
     let hash = qonys_web::auth::password::hash("load-test password")
         .map_err(|e| anyhow::anyhow!("hash: {e}"))?;
@@ -301,11 +313,13 @@ pub fn run(qonys: &Path, sizes: &[usize], postgres: Option<&str>, reps: usize) -
     std::fs::create_dir_all(&dir)?;
     let r = rt.block_on(one_backend(
         qonys,
-        "SQLite",
-        None,
+        Target {
+            name: "SQLite",
+            analyze: None,
+            serve_args: Vec::new(),
+            data_dir: &dir,
+        },
         StoreOptions::sqlite_in(&dir),
-        Vec::new(),
-        &dir,
         sizes,
         reps,
     ));
@@ -319,16 +333,18 @@ pub fn run(qonys: &Path, sizes: &[usize], postgres: Option<&str>, reps: usize) -
         opts.pg_schema = Some(schema.clone());
         let r = rt.block_on(one_backend(
             qonys,
-            "PostgreSQL",
-            Some((url, &schema)),
+            Target {
+                name: "PostgreSQL",
+                analyze: Some((url, &schema)),
+                serve_args: vec![
+                    "--database".into(),
+                    url.to_string(),
+                    "--database-schema".into(),
+                    schema.clone(),
+                ],
+                data_dir: &dir,
+            },
             opts,
-            vec![
-                "--database".into(),
-                url.to_string(),
-                "--database-schema".into(),
-                schema.clone(),
-            ],
-            &dir,
             sizes,
             reps,
         ));
