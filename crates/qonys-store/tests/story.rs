@@ -702,7 +702,10 @@ async fn story(h: &mut Harness) {
                 if batch.is_empty() {
                     break got;
                 }
-                assert!(batch.len() <= 3, "a claim never returns more than its limit");
+                assert!(
+                    batch.len() <= 3,
+                    "a claim never returns more than its limit"
+                );
                 for r in batch {
                     assert_eq!(r.claimed_by.as_deref(), Some(worker));
                     s.complete_reminder(r.id, worker, Timestamp::now())
