@@ -2108,7 +2108,15 @@ impl Store for SqlStore {
     }
 
     async fn import(&self, input: &mut (dyn std::io::BufRead + Send)) -> Result<TransferSummary> {
-        transfer::import(self, input).await
+        let summary = transfer::import(self, input).await?;
+        // Fresh statistics, so that the case list uses its indexes at once rather than
+        // after autovacuum gets round to a bulk-loaded table (seen: 100k cases, 300 ms → 17 ms).
+        let analyse = match self.backend {
+            Backend::Postgres => "ANALYZE",
+            Backend::Sqlite => "PRAGMA optimize",
+        };
+        sqlx::query(analyse).execute(&self.pool).await?;
+        Ok(summary)
     }
 
     async fn check_integrity(&self) -> Result<()> {
