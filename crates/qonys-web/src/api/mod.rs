@@ -10,6 +10,8 @@
 //! 400 when the body is not JSON or a query parameter is wrong, 422 when the JSON is read but
 //! fields are wrong (every wrong field is named, as `facts.<id>`).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -102,6 +104,31 @@ pub(crate) fn pretty(v: &impl serde::Serialize) -> Response {
     }
 }
 
+/// The size of the last compact response, so the next one is written into a buffer that
+/// needs no regrowth (an assessment report is about 70 KB).
+static LAST_COMPACT_LEN: AtomicUsize = AtomicUsize::new(0);
+
+/// A `200` JSON response written compactly into one buffer sized from the previous response:
+/// the same values as [`pretty`] at a quarter less text and without the copies of a growing
+/// `String`. For the high-traffic endpoints (`POST /api/v1/assess`).
+pub(crate) fn compact(v: &impl serde::Serialize) -> Response {
+    let hint = LAST_COMPACT_LEN.load(Ordering::Relaxed);
+    let mut buf = Vec::with_capacity((hint + hint / 8).max(4096));
+    match serde_json::to_writer(&mut buf, v) {
+        Ok(()) => {
+            buf.push(b'\n');
+            LAST_COMPACT_LEN.store(buf.len(), Ordering::Relaxed);
+            (
+                StatusCode::OK,
+                [(CONTENT_TYPE, "application/json")],
+                Bytes::from(buf),
+            )
+                .into_response()
+        }
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), &[]).into_response(),
+    }
+}
+
 /// Reads a case file's JSON text and binds its facts to the pack, or the error response
 /// (400 for unreadable text, 422 naming every wrong field).
 pub fn parse_case_json(
@@ -185,7 +212,7 @@ pub async fn assess(
         },
     };
     match assess_json(&st, &body, lang, as_of) {
-        Ok(report) => pretty(&report),
+        Ok(report) => compact(&report),
         Err(e) => e.into_response(),
     }
 }
