@@ -164,6 +164,46 @@ fn every_route_is_in_the_matrix() {
     );
 }
 
+/// A new case owned as `owner` says (with one requested document), and `template` filled in
+/// for it: `{id}`/`{case}` the case (or, on `/admin/users/…`, a new throwaway adviser),
+/// `{doc}` its document, `{token}` an unknown token, `{file}` a static file.
+async fn fresh_target(h: &Harness, template: &str, owner: NewCase) -> (qonys_store::Case, String) {
+    let system = Actor::system("test");
+    let case = h
+        .store
+        .create_case(
+            &system,
+            NewCase {
+                title: "Owned".into(),
+                status: "open".into(),
+                language: "en".into(),
+                facts: serde_json::json!({}),
+                ..owner
+            },
+        )
+        .await
+        .expect("case");
+    let doc = h
+        .store
+        .request_document(&system, case.id, "passport")
+        .await
+        .expect("document");
+    let id = if template.starts_with("/admin/users/") {
+        h.user(Role::Adviser, &format!("{}@t.kz", Uuid::new_v4().simple()))
+            .await
+            .id
+    } else {
+        case.id
+    };
+    let path = template
+        .replace("{id}", &id.to_string())
+        .replace("{case}", &case.id.to_string())
+        .replace("{doc}", &doc.id.to_string())
+        .replace("{token}", "0123456789abcdef0123456789abcdef")
+        .replace("{file}", "qonys-1.css");
+    (case, path)
+}
+
 const TINY_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 
 fn refused(r: &Reply) -> bool {
@@ -257,42 +297,17 @@ async fn every_route_refuses_every_role_without_the_right() {
             for who in EVERYONE {
                 // A fresh case, document and throwaway user per request, so that a change
                 // one request makes (delete, disable, reassign) cannot hide another's answer.
-                let case = h
-                    .store
-                    .create_case(
-                        &system,
-                        NewCase {
-                            title: "Owned".into(),
-                            status: "open".into(),
-                            adviser_id: Some(adviser.id),
-                            applicant_id: Some(owner.id),
-                            firm_id: Some(firm_a.id),
-                            language: "en".into(),
-                            facts: serde_json::json!({}),
-                            ..NewCase::default()
-                        },
-                    )
-                    .await
-                    .expect("case");
-                let doc = h
-                    .store
-                    .request_document(&system, case.id, "passport")
-                    .await
-                    .expect("document");
-                let throwaway = h
-                    .user(Role::Adviser, &format!("{}@t.kz", Uuid::new_v4().simple()))
-                    .await;
-                let id = if template.starts_with("/admin/users/") {
-                    throwaway.id
-                } else {
-                    case.id
-                };
-                let path = template
-                    .replace("{id}", &id.to_string())
-                    .replace("{case}", &case.id.to_string())
-                    .replace("{doc}", &doc.id.to_string())
-                    .replace("{token}", "0123456789abcdef0123456789abcdef")
-                    .replace("{file}", "qonys-1.css");
+                let (case, path) = fresh_target(
+                    &h,
+                    template,
+                    NewCase {
+                        adviser_id: Some(adviser.id),
+                        applicant_id: Some(owner.id),
+                        firm_id: Some(firm_a.id),
+                        ..NewCase::default()
+                    },
+                )
+                .await;
                 let c = &clients.iter().find(|(w, _)| *w == who).expect("client").1;
                 if *method == "GET" && template.ends_with("/file") {
                     // Something to download: the assigned adviser uploads a scan first.
@@ -350,7 +365,6 @@ async fn every_state_changing_route_needs_the_csrf_token() {
         .state
         .clone()
         .with_document_key(qonys_web::documents::vault::DocumentKey::generate());
-    let system = Actor::system("test");
     h.user(Role::Admin, "admin@x.kz").await;
     let owner = h.user(Role::Applicant, "owner@mail.kz").await;
     let mut admin = h.login("admin@x.kz").await;
@@ -362,38 +376,15 @@ async fn every_state_changing_route_needs_the_csrf_token() {
         if *method == "GET" || matches!(right, Right::Public) {
             continue;
         }
-        let case = h
-            .store
-            .create_case(
-                &system,
-                NewCase {
-                    title: "Owned".into(),
-                    status: "open".into(),
-                    applicant_id: Some(owner.id),
-                    language: "en".into(),
-                    facts: serde_json::json!({}),
-                    ..NewCase::default()
-                },
-            )
-            .await
-            .expect("case");
-        let doc = h
-            .store
-            .request_document(&system, case.id, "passport")
-            .await
-            .expect("document");
-        let throwaway = h
-            .user(Role::Adviser, &format!("{}@t.kz", Uuid::new_v4().simple()))
-            .await;
-        let id = if template.starts_with("/admin/users/") {
-            throwaway.id
-        } else {
-            case.id
-        };
-        let path = template
-            .replace("{id}", &id.to_string())
-            .replace("{case}", &case.id.to_string())
-            .replace("{doc}", &doc.id.to_string());
+        let (case, path) = fresh_target(
+            &h,
+            template,
+            NewCase {
+                applicant_id: Some(owner.id),
+                ..NewCase::default()
+            },
+        )
+        .await;
         let c = if template.starts_with("/my/") {
             &applicant
         } else {
