@@ -7,104 +7,17 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use qonys_e2e::pages::{self, answer_question as answer, shots_dir, wait_for};
 use qonys_e2e::{CHROMIUM_FLAGS, browser_or_skip, start_chromedriver, start_server};
 use thirtyfour::prelude::*;
 
 const AS_OF: &str = "2026-06-01";
 
-fn shots_dir() -> PathBuf {
-    let d = std::env::var_os("QONYS_SCREENSHOTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/tmp/qonys-e2e"));
-    let _ = std::fs::create_dir_all(&d);
-    d
-}
-
-/// Waits until `css` matches an element.
-async fn wait_for(driver: &WebDriver, css: &str, what: &str) -> WebElement {
-    let start = Instant::now();
-    loop {
-        if let Ok(e) = driver.find(By::Css(css)).await {
-            return e;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what} ({css})"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// A full-page screenshot: the window is made as tall as the page first.
+/// A full-page screenshot named `name` in the screenshot folder; returns its path.
 async fn full_page_shot(driver: &WebDriver, width: u32, name: &str) -> PathBuf {
-    driver
-        .set_window_rect(0, 0, width, 900)
-        .await
-        .expect("resize");
-    let height = driver
-        .execute("return document.documentElement.scrollHeight;", Vec::new())
-        .await
-        .ok()
-        .and_then(|r| r.json().as_u64())
-        .unwrap_or(900)
-        .clamp(600, 16_000) as u32;
-    driver
-        .set_window_rect(0, 0, width, height + 120)
-        .await
-        .expect("resize");
-    let path = shots_dir().join(name);
-    driver.screenshot(&path).await.expect("screenshot");
-    driver
-        .set_window_rect(0, 0, width, 900)
-        .await
-        .expect("resize back");
+    let path = shots_dir("").join(name);
+    pages::full_page_shot(driver, width, &path).await;
     path
-}
-
-/// Answers the question on the page with its own controls.
-async fn answer(driver: &WebDriver) {
-    if let Ok(radio) = driver
-        .find(By::Css("form#finder input[type='radio'][name='value']"))
-        .await
-    {
-        radio.click().await.expect("click radio");
-    } else if let Ok(check) = driver
-        .find(By::Css("form#finder input[type='checkbox'][name='value']"))
-        .await
-    {
-        check.click().await.expect("click checkbox");
-    } else if let Ok(option) = driver
-        .find(By::Css("form#finder select#value option[value='DE']"))
-        .await
-    {
-        option.click().await.expect("choose country");
-    } else if driver
-        .find(By::Css("form#finder input[type='date']"))
-        .await
-        .is_ok()
-    {
-        // Typing into a date box depends on the browser's locale; set the value directly.
-        driver
-            .execute(
-                "document.getElementById('value').value = '1990-05-01';",
-                Vec::new(),
-            )
-            .await
-            .expect("set date");
-    } else if let Ok(input) = driver.find(By::Css("form#finder input#value")).await {
-        let text = match input.attr("inputmode").await.ok().flatten().as_deref() {
-            Some("decimal") => "5000000".to_string(),
-            _ => input
-                .attr("min")
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| "1".into()),
-        };
-        input.send_keys(text).await.expect("type number");
-    } else {
-        panic!("no input on the question page");
-    }
 }
 
 async fn walk_in(driver: &WebDriver, base: &str, lang: &str, result_title: &str) {
@@ -212,7 +125,7 @@ async fn walk_in(driver: &WebDriver, base: &str, lang: &str, result_title: &str)
         .set_window_rect(0, 0, 1024, 1400)
         .await
         .expect("resize");
-    let top = shots_dir().join(format!("result-top-{lang}.png"));
+    let top = shots_dir("").join(format!("result-top-{lang}.png"));
     driver.screenshot(&top).await.expect("screenshot");
     eprintln!("screenshot {}", top.display());
     let shot = full_page_shot(driver, 1024, &format!("result-{lang}.png")).await;
