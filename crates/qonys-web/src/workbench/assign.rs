@@ -9,11 +9,12 @@ use qonys_store::{CaseChange, Role, StoreError};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{Staff, load_case};
-use crate::pages::{field, form_pairs, plain_status};
+use crate::auth::Staff;
+use crate::pages::{field, plain_status};
 use crate::workbench::case_page;
+use crate::workbench::case_post;
 use crate::workbench::facts::see_case;
-use crate::workbench::{STATUSES, actor, store, store_failed, urgency};
+use crate::workbench::{STATUSES, actor, store_failed, urgency};
 
 /// `POST /cases/{id}/assign` (fields `version`, `adviser` (empty: nobody), `status`).
 pub async fn assign(
@@ -23,16 +24,8 @@ pub async fn assign(
     headers: HeaderMap,
     RawForm(body): RawForm,
 ) -> Response {
-    let form = form_pairs(&body);
-    if let Err(r) = viewer.check_csrf(&headers, &form) {
-        return r;
-    }
-    let case = match load_case(&st, &viewer, &id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let store = match store(&st) {
-        Ok(s) => s.clone(),
+    let (form, case, store) = match case_post(&st, &viewer, &id, &headers, &body).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let expected: i64 = field(&form, "version")

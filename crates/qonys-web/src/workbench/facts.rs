@@ -19,13 +19,12 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{Staff, load_case};
+use crate::auth::Staff;
 use crate::lang::Tr;
-use crate::pages::{field, form_pairs};
+use crate::pages::field;
 use crate::workbench::case_page::{self, Extras};
-use crate::workbench::{
-    actor, assessment, bind_case, residence, store, store_failed, urgency, when,
-};
+use crate::workbench::case_post;
+use crate::workbench::{actor, assessment, bind_case, residence, store_failed, urgency, when};
 
 /// One choice of a select or checkbox group.
 #[derive(Debug, Clone)]
@@ -377,16 +376,8 @@ pub async fn save(
     headers: HeaderMap,
     RawForm(body): RawForm,
 ) -> Response {
-    let form = form_pairs(&body);
-    if let Err(r) = viewer.check_csrf(&headers, &form) {
-        return r;
-    }
-    let case = match load_case(&st, &viewer, &id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let store = match store(&st) {
-        Ok(s) => s.clone(),
+    let (form, case, store) = match case_post(&st, &viewer, &id, &headers, &body).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let t = viewer.tr(&st, &headers);

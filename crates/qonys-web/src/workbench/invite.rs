@@ -9,10 +9,10 @@ use jiff::SignedDuration;
 use qonys_store::{NewOneTimeToken, Role, TokenPurpose};
 
 use crate::AppState;
-use crate::auth::{Staff, load_case};
-use crate::pages::form_pairs;
+use crate::auth::Staff;
 use crate::workbench::case_page::{self, Extras};
-use crate::workbench::{store, store_failed};
+use crate::workbench::case_post;
+use crate::workbench::store_failed;
 
 /// How long an invitation is valid.
 pub const INVITATION_VALID: SignedDuration = SignedDuration::from_hours(7 * 24);
@@ -30,16 +30,8 @@ pub async fn invite(
     headers: HeaderMap,
     RawForm(body): RawForm,
 ) -> Response {
-    let form = form_pairs(&body);
-    if let Err(r) = viewer.check_csrf(&headers, &form) {
-        return r;
-    }
-    let case = match load_case(&st, &viewer, &id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let store = match store(&st) {
-        Ok(s) => s.clone(),
+    let (_form, case, store) = match case_post(&st, &viewer, &id, &headers, &body).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let now = qonys_store::now();

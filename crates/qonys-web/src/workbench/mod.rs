@@ -103,6 +103,22 @@ pub fn store(st: &AppState) -> Result<&std::sync::Arc<dyn Store>, Response> {
         .ok_or_else(|| plain_status(StatusCode::SERVICE_UNAVAILABLE))
 }
 
+/// The start of every POST on a case page: the form read, its CSRF token checked, the case
+/// loaded through the access check, and the store; or the answer to send instead.
+pub async fn case_post(
+    st: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(Vec<(String, String)>, Case, std::sync::Arc<dyn Store>), Response> {
+    let form = crate::pages::form_pairs(body);
+    viewer.check_csrf(headers, &form)?;
+    let case = crate::auth::load_case(st, viewer, id).await?;
+    let store = store(st)?.clone();
+    Ok((form, case, store))
+}
+
 /// The actor of a signed-in user's change (the audit record names them; the origin is the
 /// workbench, never an address or anything personal).
 pub fn actor(viewer: &Viewer) -> Actor {

@@ -6,11 +6,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use crate::AppState;
-use crate::auth::{Staff, load_case};
-use crate::pages::{field, form_pairs};
+use crate::auth::Staff;
+use crate::pages::field;
 use crate::workbench::case_page::{self, Extras};
+use crate::workbench::case_post;
 use crate::workbench::facts::see_case;
-use crate::workbench::{actor, store, store_failed};
+use crate::workbench::{actor, store_failed};
 
 /// The longest note accepted, in characters.
 pub const MAX_NOTE: usize = 10_000;
@@ -23,16 +24,8 @@ pub async fn add(
     headers: HeaderMap,
     RawForm(body): RawForm,
 ) -> Response {
-    let form = form_pairs(&body);
-    if let Err(r) = viewer.check_csrf(&headers, &form) {
-        return r;
-    }
-    let case = match load_case(&st, &viewer, &id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let store = match store(&st) {
-        Ok(s) => s.clone(),
+    let (form, case, store) = match case_post(&st, &viewer, &id, &headers, &body).await {
+        Ok(x) => x,
         Err(r) => return r,
     };
     let text = field(&form, "body").unwrap_or("").trim().to_string();
