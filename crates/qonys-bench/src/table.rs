@@ -7,8 +7,8 @@
 
 use anyhow::{Result, anyhow, bail};
 use qonys_law::Pack;
-use qonys_law::case::{RawValue, parse_answer};
-use qonys_law::engine::Columns;
+use qonys_law::case::{RawValue, check_numbers, parse_answer};
+use qonys_law::engine::{Columns, FactColumn};
 use qonys_law::pack::{FactType, V};
 use rayon::prelude::*;
 
@@ -166,6 +166,145 @@ impl Table {
     }
 }
 
+/// The persons' inputs as typed arrays: the shape numpy holds them in before OpenFisca's
+/// build. A number column is an array of `f64`; any other column is an array of codes into
+/// its list of distinct texts, like an enum's index array and its names. They are read from
+/// the CSV before the clock starts, just as OpenFisca's `generate()` is not timed.
+pub struct TypedInputs {
+    rows: usize,
+    cols: Vec<TypedColumn>,
+}
+
+enum TypedColumn {
+    Numbers {
+        fact: usize,
+        values: Vec<f64>,
+    },
+    Coded {
+        fact: usize,
+        names: Vec<String>,
+        codes: Vec<u16>,
+    },
+}
+
+impl TypedInputs {
+    /// Reads the input columns of the CSV body into typed arrays (not timed).
+    pub fn read(h: &Header, bytes: &[u8]) -> Result<TypedInputs> {
+        let body = &bytes[h.body_start.min(bytes.len())..];
+        let mut cols: Vec<Option<TypedColumn>> = h
+            .convs
+            .iter()
+            .map(|c| match *c {
+                Conv::Fact { idx, numeric: true } => Some(TypedColumn::Numbers {
+                    fact: idx,
+                    values: Vec::new(),
+                }),
+                Conv::Fact {
+                    idx,
+                    numeric: false,
+                } => Some(TypedColumn::Coded {
+                    fact: idx,
+                    names: Vec::new(),
+                    codes: Vec::new(),
+                }),
+                Conv::Expected(_) => None,
+            })
+            .collect();
+        let rows = records(body, 2, Some(h.inputs_upto), |row, fields| {
+            if fields.len() < h.inputs_upto {
+                bail!(
+                    "line {}: {} fields, the header has {}",
+                    row + 2,
+                    fields.len(),
+                    h.convs.len()
+                );
+            }
+            for (field, col) in fields.iter().zip(cols.iter_mut()) {
+                match col {
+                    Some(TypedColumn::Numbers { values, .. }) => {
+                        values.push(parse_number(field).ok_or_else(|| {
+                            anyhow!(
+                                "line {}: `{}` is not a number",
+                                row + 2,
+                                String::from_utf8_lossy(field)
+                            )
+                        })?);
+                    }
+                    Some(TypedColumn::Coded { names, codes, .. }) => {
+                        let code = match names.iter().position(|n| n.as_bytes() == *field) {
+                            Some(c) => c,
+                            None => {
+                                names.push(String::from_utf8_lossy(field).into_owned());
+                                names.len() - 1
+                            }
+                        };
+                        codes.push(u16::try_from(code).map_err(|_| {
+                            anyhow!(
+                                "line {}: more than 65,536 distinct texts in a column",
+                                row + 2
+                            )
+                        })?);
+                    }
+                    None => {}
+                }
+            }
+            Ok(())
+        })?;
+        Ok(TypedInputs {
+            rows,
+            cols: cols.into_iter().flatten().collect(),
+        })
+    }
+
+    /// Binds the arrays to the pack's fact columns: the "build" that matches OpenFisca's
+    /// (arrays already in memory → the engine's input). Each distinct text of a coded column is
+    /// bound once by `parse_answer`; each number column is checked by `check_numbers`, which
+    /// refuses exactly what `parse_answer` refuses.
+    pub fn bind(&self, pack: &Pack) -> Result<Columns> {
+        let mut cols = Columns::new(pack, self.rows);
+        let mut sinks: Vec<Option<FactColumn<'_>>> = cols.facts_mut().map(Some).collect();
+        let mut jobs = Vec::with_capacity(self.cols.len());
+        for col in &self.cols {
+            let fact = match col {
+                TypedColumn::Numbers { fact, .. } | TypedColumn::Coded { fact, .. } => *fact,
+            };
+            let sink = sinks[fact]
+                .take()
+                .ok_or_else(|| anyhow!("fact `{}` has two columns", pack.facts[fact].id))?;
+            jobs.push((sink, fact, col));
+        }
+        // One column per task: the columns are independent, so both cores fill them.
+        jobs.into_par_iter()
+            .map(|(mut sink, fact, col)| -> Result<()> {
+                let f = &pack.facts[fact];
+                match col {
+                    TypedColumn::Numbers { values, .. } => {
+                        check_numbers(pack, f, values)
+                            .map_err(|(r, e)| anyhow!("line {}: `{}`: {e}", r + 2, f.id))?;
+                        sink.fill(|r| V::Num(values[r]));
+                    }
+                    TypedColumn::Coded { names, codes, .. } => {
+                        let bound = names
+                            .iter()
+                            .map(|n| {
+                                if n.is_empty() {
+                                    bail!("`{}` is empty on some line (give every input)", f.id);
+                                }
+                                parse_answer(pack, f, &RawValue::Str(n.clone()))
+                                    .map_err(|e| anyhow!("`{}`: {e}", f.id))
+                            })
+                            .collect::<Result<Vec<V>>>()?;
+                        sink.fill(|r| bound[usize::from(codes[r])]);
+                    }
+                }
+                Ok(())
+            })
+            .collect::<Result<Vec<()>>>()?;
+        drop(sinks);
+        Ok(cols)
+    }
+}
+
 /// Calls `f(row, fields)` for every record of `piece`: a plain split at commas when the piece
 /// has no quote character (the export never quotes), the `csv` crate otherwise.
 fn records(
@@ -304,11 +443,7 @@ fn build_piece(
                 );
             }
             let parsed = if numeric {
-                std::str::from_utf8(field)
-                    .ok()
-                    .and_then(|s| s.parse::<f64>().ok())
-                    .filter(|x| x.is_finite())
-                    .map(|x| parse_answer(pack, fact, &RawValue::Num(x)))
+                parse_number(field).map(|x| parse_answer(pack, fact, &RawValue::Num(x)))
             } else {
                 memos[ci].find(field).map(Ok)
             };
@@ -365,6 +500,98 @@ impl Memo {
                 Some(k) => self.0.push((k, Vec::new(), v)),
                 None => self.0.push((0, t.to_vec(), v)),
             }
+        }
+    }
+}
+
+/// A CSV number: plain decimals (`123`, `4567.89`, at most 15 digits) exactly and without
+/// going through `str`, everything else (signs, exponents, long mantissas) by `str::parse`.
+/// The fast path gives the correctly rounded value, as `str::parse` does: the digits form an
+/// integer below 2^53 and the divisor a power of ten below 10^16, both exact in an `f64`, and
+/// one IEEE division rounds correctly.
+fn parse_number(field: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let mut mantissa: u64 = 0;
+    let mut digits = 0usize;
+    let mut decimals = 0usize;
+    let mut dot = false;
+    let mut plain = true;
+    for &b in field {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                digits += 1;
+                decimals += usize::from(dot);
+                if digits > 15 {
+                    plain = false;
+                    break;
+                }
+            }
+            b'.' if !dot => dot = true,
+            _ => {
+                plain = false;
+                break;
+            }
+        }
+    }
+    if plain && digits > 0 {
+        return Some(mantissa as f64 / POW10[decimals]);
+    }
+    std::str::from_utf8(field)
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|x| x.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_number;
+
+    /// The fast path agrees with `str::parse` bit for bit, and the rest falls back to it.
+    #[test]
+    fn numbers_parse_as_std_does() {
+        let mut texts: Vec<String> = [
+            "0",
+            "0.0",
+            "3000.0",
+            "2999.99",
+            "0.1",
+            "0.3",
+            "12.",
+            ".5",
+            "123456789012345",
+            "1234567890123456",
+            "9007199254740993",
+            "1e3",
+            "-2.5",
+            "+7",
+            "5999.995",
+            "0.000000000000001",
+            "11999999.99",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let cents = x % 1_200_000_000;
+            texts.push(format!("{}.{:02}", cents / 100, cents % 100));
+            texts.push(format!("{}", (x >> 20) % 1_000_000_000_000_000));
+        }
+        for t in &texts {
+            assert_eq!(
+                parse_number(t.as_bytes()).map(f64::to_bits),
+                t.parse::<f64>().ok().map(f64::to_bits),
+                "{t}"
+            );
+        }
+        for bad in ["", ".", "1.2.3", "abc", "1,5", "inf", "NaN"] {
+            assert_eq!(parse_number(bad.as_bytes()), None, "{bad}");
         }
     }
 }

@@ -257,11 +257,7 @@ pub fn parse_answer(pack: &Pack, fact: &Fact, raw: &RawValue) -> Result<V, Answe
                 },
                 _ => return fail(format!("expected a number, found {}", found(raw))),
             };
-            if fact.kind == FactType::Integer && n.fract() != 0.0 {
-                return fail(format!("expected a whole number, found {n}"));
-            }
-            check_bounds(fact, n)?;
-            Ok(V::Num(n))
+            number_answer(fact, n)
         }
         FactType::Money(cur) => {
             // Built only when an error is reported (this path is hot in batch binding).
@@ -293,11 +289,7 @@ pub fn parse_answer(pack: &Pack, fact: &Fact, raw: &RawValue) -> Result<V, Answe
                     ));
                 }
             };
-            if n < 0.0 {
-                return fail(format!("an amount cannot be negative, found {n}"));
-            }
-            check_bounds(fact, n)?;
-            Ok(V::Num(n))
+            number_answer(fact, n)
         }
         FactType::Date => match raw {
             RawValue::Date(d) => Ok(V::Date(*d)),
@@ -322,6 +314,42 @@ pub fn parse_answer(pack: &Pack, fact: &Fact, raw: &RawValue) -> Result<V, Answe
                 "expected a country code such as \"DE\", found {}",
                 found(raw)
             )),
+        },
+    }
+}
+
+/// The checks every numeric answer passes, whatever its spelling: a whole number for an
+/// integer fact, no negative amount of money, and the fact's bounds.
+#[inline]
+fn number_answer(fact: &Fact, n: f64) -> Result<V, AnswerError> {
+    match fact.kind {
+        FactType::Integer if n.fract() != 0.0 => {
+            return fail(format!("expected a whole number, found {n}"));
+        }
+        FactType::Money(_) if n < 0.0 => {
+            return fail(format!("an amount cannot be negative, found {n}"));
+        }
+        _ => {}
+    }
+    check_bounds(fact, n)?;
+    Ok(V::Num(n))
+}
+
+/// Checks a whole column of numeric answers to one fact, as [`parse_answer`] checks each of
+/// them (the bulk path for typed input arrays): `Err((i, error))` names the first refused value.
+pub fn check_numbers(pack: &Pack, fact: &Fact, values: &[f64]) -> Result<(), (usize, AnswerError)> {
+    match fact.kind {
+        FactType::Integer | FactType::Number | FactType::Money(_) => {
+            for (i, &n) in values.iter().enumerate() {
+                number_answer(fact, n).map_err(|e| (i, e))?;
+            }
+            Ok(())
+        }
+        _ => match values.first() {
+            Some(&n) => parse_answer(pack, fact, &RawValue::Num(n))
+                .map(|_| ())
+                .map_err(|e| (0, e)),
+            None => Ok(()),
         },
     }
 }
@@ -361,7 +389,49 @@ pub fn find_country(pack: &Pack, text: &str) -> Option<u16> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_amount;
+    use super::{RawValue, check_numbers, parse_amount, parse_answer};
+
+    /// The bulk check refuses exactly the values `parse_answer` refuses, with the same message,
+    /// on every fact of the bundled pack.
+    #[test]
+    fn a_column_of_numbers_is_checked_as_each_answer_is() {
+        let pack = crate::bundled::load().expect("bundled pack");
+        let values = [
+            0.0,
+            1.0,
+            2.5,
+            -1.0,
+            17.0,
+            150.0,
+            3_000.0,
+            1e12,
+            -0.5,
+            f64::NAN,
+        ];
+        for fact in &pack.facts {
+            let first_bad = values
+                .iter()
+                .position(|&n| parse_answer(&pack, fact, &RawValue::Num(n)).is_err());
+            match check_numbers(&pack, fact, &values) {
+                Ok(()) => assert_eq!(first_bad, None, "{}", fact.id),
+                Err((i, e)) => {
+                    assert_eq!(Some(i), first_bad, "{}", fact.id);
+                    let want =
+                        parse_answer(&pack, fact, &RawValue::Num(values[i])).expect_err("refused");
+                    assert_eq!(e.to_string(), want.to_string(), "{}", fact.id);
+                }
+            }
+            for (i, &n) in values.iter().enumerate() {
+                let one = check_numbers(&pack, fact, &[n]).is_ok();
+                assert_eq!(
+                    one,
+                    parse_answer(&pack, fact, &RawValue::Num(n)).is_ok(),
+                    "{} value {i}",
+                    fact.id
+                );
+            }
+        }
+    }
 
     #[test]
     fn amounts() {

@@ -5,12 +5,13 @@
 pub mod documents;
 pub mod history;
 mod input;
+mod json;
 
 use std::collections::BTreeMap;
 
 pub use documents::CaseDocument;
 pub use history::{Event, EventKind, History, StatusKind, StatusPeriod};
-pub use input::{AnswerError, RawValue, parse_amount, parse_answer};
+pub use input::{AnswerError, RawValue, check_numbers, parse_amount, parse_answer};
 
 use crate::pack::{FactIdx, Lang, Pack, V};
 
@@ -188,64 +189,41 @@ impl CaseFile {
         }
     }
 
-    /// Reads a JSON case file (`{"case": {...}, "facts": {...}}`).
+    /// Reads a JSON case file (`{"case": {...}, "facts": {...}}`). The answers are read
+    /// straight from the text into [`CaseFile::facts`] (no intermediate JSON tree); the other
+    /// sections as JSON values (see [`json`]).
     pub fn parse_json(text: &str) -> Result<CaseFile, CaseError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            CaseError::Syntax(format!("line {}, column {}: {e}", e.line(), e.column()))
-        })?;
-        let serde_json::Value::Object(map) = value else {
-            return Err(CaseError::Syntax("expected a JSON object".into()));
-        };
-        let mut errors = Vec::new();
-        let mut out = CaseFile::default();
-        for (key, value) in map {
-            match key.as_str() {
-                "case" => match serde_json::from_value::<CaseMeta>(value) {
-                    Ok(m) => out.meta = m,
-                    Err(e) => errors.push(FieldError {
-                        field: "case".into(),
-                        message: e.to_string(),
-                    }),
-                },
-                "facts" => match value {
-                    serde_json::Value::Object(t) => {
-                        for (k, v) in t {
-                            match RawValue::from_json(v) {
-                                Ok(Some(r)) => {
-                                    out.facts.insert(k, r);
-                                }
-                                Ok(None) => {}
-                                Err(m) => errors.push(FieldError {
-                                    field: format!("facts.{k}"),
-                                    message: m,
-                                }),
-                            }
-                        }
-                    }
-                    _ => errors.push(FieldError {
-                        field: "facts".into(),
-                        message: "expected an object of answers".into(),
-                    }),
-                },
-                "status" => out.history.read_statuses(&value, &mut errors),
-                "event" => out.history.read_events(&value, &mut errors),
-                "document" => match CaseDocument::read_json(value) {
-                    Ok(d) => out.documents = d,
-                    Err(e) => errors.extend(e),
-                },
-                other => errors.push(FieldError {
-                    field: other.into(),
-                    message: format!(
-                        "unknown section; a case file has the sections: {}",
-                        TOP_LEVEL.join(", ")
-                    ),
+        json::parse(text)
+    }
+
+    /// Reads one top-level section other than `facts` of a JSON case file.
+    fn read_json_section(
+        &mut self,
+        key: &str,
+        value: serde_json::Value,
+        errors: &mut Vec<FieldError>,
+    ) {
+        match key {
+            "case" => match serde_json::from_value::<CaseMeta>(value) {
+                Ok(m) => self.meta = m,
+                Err(e) => errors.push(FieldError {
+                    field: "case".into(),
+                    message: e.to_string(),
                 }),
-            }
-        }
-        if errors.is_empty() {
-            Ok(out)
-        } else {
-            Err(CaseError::Fields(errors))
+            },
+            "status" => self.history.read_statuses(&value, errors),
+            "event" => self.history.read_events(&value, errors),
+            "document" => match CaseDocument::read_json(value) {
+                Ok(d) => self.documents = d,
+                Err(e) => errors.extend(e),
+            },
+            other => errors.push(FieldError {
+                field: other.into(),
+                message: format!(
+                    "unknown section; a case file has the sections: {}",
+                    TOP_LEVEL.join(", ")
+                ),
+            }),
         }
     }
 

@@ -207,6 +207,20 @@ impl Columns {
         }
     }
 
+    /// Sets fact `fact` of every person to `value(row)`, as [`Columns::set`] would row by row
+    /// (see [`FactColumn::fill`]). An out-of-range fact is ignored.
+    pub fn fill(&mut self, fact: usize, value: impl FnMut(usize) -> V) {
+        if let Some(c) = self.cols.get_mut(fact) {
+            FactColumn(c).fill(value);
+        }
+    }
+
+    /// Write access to each fact's column in the pack's order, to fill several at once (one
+    /// per thread, say).
+    pub fn facts_mut(&mut self) -> impl Iterator<Item = FactColumn<'_>> {
+        self.cols.iter_mut().map(FactColumn)
+    }
+
     /// Fact `fact` of person `row`.
     pub fn get(&self, row: usize, fact: usize) -> V {
         match self.cols.get(fact) {
@@ -259,6 +273,48 @@ impl Columns {
             }
         }
         first
+    }
+}
+
+/// One fact's column of a [`Columns`], open for writing; its kind and length stay as they are.
+pub struct FactColumn<'a>(&'a mut Column);
+
+impl FactColumn<'_> {
+    /// Sets every person's value to `value(row)`, as [`Columns::set`] would row by row, but
+    /// with the column's kind matched once instead of once per person (the bulk path for
+    /// typed input arrays).
+    pub fn fill(&mut self, mut value: impl FnMut(usize) -> V) {
+        match &mut *self.0 {
+            Column::Truth(c) => {
+                for (i, x) in c.iter_mut().enumerate() {
+                    *x = truth_byte(value(i));
+                }
+            }
+            Column::Num(c, k) => {
+                for (i, (x, known)) in c.iter_mut().zip(k.iter_mut()).enumerate() {
+                    match value(i) {
+                        V::Num(n) => {
+                            *x = n;
+                            *known = 1;
+                        }
+                        _ => *known = 0,
+                    }
+                }
+            }
+            Column::Sym(c) => {
+                for (i, x) in c.iter_mut().enumerate() {
+                    *x = match value(i) {
+                        V::Sym(s) => u32::from(s),
+                        _ => SYM_UNKNOWN,
+                    };
+                }
+            }
+            c @ (Column::Set(..) | Column::Date(_)) => {
+                for i in 0..c.len() {
+                    c.put(i, value(i));
+                }
+            }
+        }
     }
 }
 
@@ -1142,6 +1198,20 @@ mod tests {
         let mut cols = Columns::new(&pack, rows.len());
         for (i, r) in rows.iter().enumerate() {
             cols.set_row(i, r);
+        }
+        // The bulk path stores exactly what the row-by-row path stores, unknowns included.
+        let mut bulk = Columns::new(&pack, rows.len());
+        for (f, mut col) in bulk.facts_mut().enumerate() {
+            col.fill(|r| rows[r][f]);
+        }
+        let mut one = Columns::new(&pack, rows.len());
+        one.fill(0, |r| rows[r][0]);
+        for (r, row) in rows.iter().enumerate() {
+            assert_eq!(one.get(r, 0), row[0], "row {r}");
+            for (f, v) in row.iter().enumerate() {
+                assert_eq!(bulk.get(r, f), cols.get(r, f), "row {r}, fact {f}");
+                assert_eq!(bulk.get(r, f), *v, "row {r}, fact {f}");
+            }
         }
         for d in [
             Date::from_ymd(2024, 9, 1),

@@ -9,4 +9,4 @@ pub mod eval;
 pub mod explain;
 
 pub use assess::{Assessment, ClauseResult, Evaluator, Outcome, RouteResult, Verdict, assess};
-pub use batch::{ColumnarEvaluator, Columns, clause_outcomes};
+pub use batch::{ColumnarEvaluator, Columns, FactColumn, clause_outcomes};
