@@ -35,6 +35,8 @@ use rayon::prelude::*;
 
 use crate::pack_files::load_pack;
 
+mod scan;
+
 /// Profiles read and evaluated together (memory is bounded by this many lines).
 pub const DEFAULT_CHUNK: usize = 16_384;
 
@@ -296,18 +298,33 @@ struct FxHasher(u64);
 
 impl std::hash::Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
             let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            b.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(b));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            // The tail byte by byte: no variable-length copy (a `memcpy` call per name).
+            self.add(
+                rest.iter()
+                    .rev()
+                    .fold(0u64, |w, &b| (w << 8) | u64::from(b)),
+            );
         }
     }
     fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        self.add(u64::from(i));
     }
     fn finish(&self) -> u64 {
         self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
 
@@ -706,8 +723,17 @@ impl<'de> serde::de::Visitor<'de> for ProfileSeed<'_, '_> {
     }
 }
 
-/// Parses and binds one JSON line.
+/// Parses and binds one JSON line: by the fast scanner when the line has the common shape,
+/// otherwise (and for every error message) by serde.
 fn bind_jsonl(b: &Binder<'_>, text: &[u8]) -> Result<Bound, String> {
+    match scan::bind_fast(b, text) {
+        Some(bound) => Ok(bound),
+        None => bind_jsonl_serde(b, text),
+    }
+}
+
+/// Parses and binds one JSON line with serde (the reference the fast scanner must agree with).
+fn bind_jsonl_serde(b: &Binder<'_>, text: &[u8]) -> Result<Bound, String> {
     use serde::de::DeserializeSeed;
     let mut de = serde_json::Deserializer::from_slice(text);
     let r = ProfileSeed { b }
@@ -1818,6 +1844,99 @@ mod tests {
             let text = serde_json::json!({ "id": i, "facts": a }).to_string();
             bind_jsonl(&Binder::new(&pack), text.as_bytes()).expect("binds to the pack");
         }
+    }
+
+    /// The fast scanner binds exactly what serde binds, or gives up; on generated profiles it
+    /// never gives up (so the fast path is the one measured).
+    #[test]
+    fn fast_scanner_agrees_with_serde() {
+        let pack = qonys_law::bundled::load().expect("bundled pack");
+        let b = Binder::new(&pack);
+        let same = |text: &str| -> bool {
+            let Some(fast) = scan::bind_fast(&b, text.as_bytes()) else {
+                return false;
+            };
+            let slow = bind_jsonl_serde(&b, text.as_bytes())
+                .unwrap_or_else(|e| panic!("fast path bound a line serde refuses: {text}: {e}"));
+            assert_eq!(fast.id, slow.id, "{text}");
+            for f in 0..pack.facts.len() {
+                let i = u16::try_from(f).expect("fact index");
+                let (a, s) = (fast.facts.get(i), slow.facts.get(i));
+                let same_value = match (a, s) {
+                    (qonys_law::pack::V::Num(x), qonys_law::pack::V::Num(y)) => {
+                        x.to_bits() == y.to_bits()
+                    }
+                    _ => a == s,
+                };
+                assert!(
+                    same_value,
+                    "{text}: fact {}: {a:?} vs {s:?}",
+                    pack.facts[f].id
+                );
+                assert_eq!(
+                    fast.facts.is_answered(i),
+                    slow.facts.is_answered(i),
+                    "{text}: fact {}",
+                    pack.facts[f].id
+                );
+            }
+            true
+        };
+        let as_of = Date::from_ymd(2026, 9, 1).expect("date");
+        for i in 0..2_000u64 {
+            let a = synthetic(&pack, &mut Rng(i), as_of);
+            let nested = serde_json::json!({ "id": format!("p{i}"), "facts": a }).to_string();
+            assert!(
+                same(&nested),
+                "fast path gave up on a generated line: {nested}"
+            );
+            let mut flat = a.clone();
+            flat.insert("id".into(), serde_json::json!(i));
+            let flat = serde_json::to_string_pretty(&flat).expect("json");
+            assert!(same(&flat), "fast path gave up on a generated line: {flat}");
+        }
+        // Edge cases: each either binds identically or falls back to serde.
+        let mut taken = 0;
+        for text in [
+            r#"{}"#,
+            r#" { "facts" : { } } "#,
+            r#"{"id": null, "stay_goal": "permanent"}"#,
+            r#"{"id": 12.50, "savings_kzt": 0}"#,
+            r#"{"savings_kzt": 3000.0}"#,
+            r#"{"savings_kzt": 0.1}"#,
+            r#"{"savings_kzt": 123456789012345}"#,
+            r#"{"savings_kzt": 1234567890123456}"#,
+            r#"{"savings_kzt": 1e6}"#,
+            r#"{"savings_kzt": 01}"#,
+            r#"{"savings_kzt": 1.}"#,
+            r#"{"savings_kzt": -0}"#,
+            r#"{"savings_kzt": "5 000 000 KZT"}"#,
+            r#"{"savings_kzt": "unknown"}"#,
+            r#"{"savings_kzt": true}"#,
+            r#"{"stay_goal": "permanent"}"#,
+            r#"{"stay_goal": " permanent "}"#,
+            r#"{"stay_goal": "UNKNOWN"}"#,
+            r#"{"stay_goal": "nonsense"}"#,
+            r#"{"purposes": []}"#,
+            r#"{"purposes": ["work", "work"]}"#,
+            r#"{"purposes": "work"}"#,
+            r#"{"purposes": ["work", 3]}"#,
+            r#"{"purposes": ["unknown"]}"#,
+            r#"{"citizenship": "de"}"#,
+            r#"{"citizenship": "Germany"}"#,
+            r#"{"facts": {"stay_goal": "permanent"}, "stay_goal": "permanent"}"#,
+            r#"{"facts": {"id": 3}}"#,
+            r#"{"nope": 1}"#,
+            r#"{"stay_goal": "permanent",}"#,
+            r#"{"stay_goal": "permanent"} x"#,
+            r#"{"stay_goal": "permanent"}{}"#,
+            "{\"stay_goal\": \"perm\tanent\"}",
+            r#"{"id": "a"b"}"#,
+            r#"{"stay_goal": null, "stay_goal": "permanent"}"#,
+        ] {
+            taken += usize::from(same(text));
+        }
+        assert!(taken >= 10, "the fast path took only {taken} edge cases");
     }
 
     #[test]
