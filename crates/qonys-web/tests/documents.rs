@@ -330,6 +330,27 @@ async fn adviser_verifies_rejects_and_deletes_with_csrf() {
             h.store.document(w.case.id, doc).await.unwrap().status,
             DocumentStatus::Verified
         );
+        // A verified document's file cannot be replaced by the applicant: 409 with the
+        // reason on their page, and the verified file stays as it was.
+        let verified = h.store.document(w.case.id, doc).await.unwrap();
+        let page = w.applicant.get(&format!("/my/{}", w.case.id)).await;
+        assert!(!page.body.contains(&format!("{base}/file\" enctype")));
+        let r = w
+            .applicant
+            .post_multipart(
+                &format!("{base}/file"),
+                &[],
+                "b.pdf",
+                "application/pdf",
+                &pdf("R"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert!(r.body.contains("already been verified"), "{}", r.body);
+        assert!(r.body.contains("id=\"upload-error\""), "{}", r.body);
+        let after = h.store.document(w.case.id, doc).await.unwrap();
+        assert_eq!(after.status, DocumentStatus::Verified);
+        assert_eq!(after.file, verified.file);
 
         // Rejecting needs a reason; the applicant then sees it.
         let r = w

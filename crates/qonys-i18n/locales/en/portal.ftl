@@ -34,6 +34,7 @@ doc-error-no-file = No file was chosen. Please choose a PDF, JPEG or PNG file.
 doc-error-type = This kind of file cannot be accepted: please send a PDF, JPEG or PNG file.
 doc-error-kind = This document is not one qonys knows. Please choose a document from the list.
 doc-error-reason = Please say why the document is rejected (at most 1000 characters).
+doc-error-verified = This document has already been verified, so its file cannot be replaced. If it must change, please ask your adviser.
 
 ## Applicant portal
 portal-title = My case

@@ -6,7 +6,7 @@
 //! content's magic bytes, not by the name or the browser's claimed type (anything else →
 //! 415); the plaintext's size and SHA-256 are recorded, the bytes encrypted with the
 //! configured key ([`super::vault`]) and the document becomes *received*. Without a key the
-//! answer is 503.
+//! answer is 503. An applicant cannot replace the file of a *verified* document (409).
 //!
 //! `GET /cases/{id}/documents/{doc}/file` decrypts and sends the file as an attachment
 //! under a server-made name, never cached.
@@ -20,7 +20,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CON
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use qonys_store::{Actor, FileUpload, StoreError};
+use qonys_store::{Actor, DocumentStatus, FileUpload, StoreError};
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -272,6 +272,16 @@ pub async fn upload(
         .collect();
     if let Err(r) = viewer.check_csrf(&headers, &form) {
         return r;
+    }
+    // A verified document is settled: the applicant cannot replace its file (the portal shows
+    // no upload box for it; a form sent anyway is refused). Staff still can, and the document
+    // is then received again, to be verified anew.
+    if let Some(d) = &existing
+        && d.status == DocumentStatus::Verified
+        && !viewer.is_staff()
+    {
+        let r = refusal(StatusCode::CONFLICT, "doc-error-verified");
+        return refuse(&st, &viewer, &headers, &case, Some(&d.kind), r).await;
     }
     let kind = match &existing {
         Some(d) => Some(d.kind.clone()),
