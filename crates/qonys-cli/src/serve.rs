@@ -55,6 +55,11 @@ pub struct Options {
     /// The sender address of reminder e-mails.
     #[arg(long, env = "QONYS_MAIL_FROM", default_value = "qonys@localhost")]
     pub mail_from: String,
+    /// The site's public address (`https://qonys.example.kz`), used in the links qonys
+    /// prints or shows for copying (the first administrator's setup link, invitations).
+    /// Default: the address the browser used, or the listening address for the setup link.
+    #[arg(long, env = "QONYS_PUBLIC_URL", value_parser = public_url)]
+    pub public_url: Option<String>,
     /// Seconds between two rounds of sending due reminders.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub reminder_interval: u64,
@@ -71,9 +76,29 @@ impl std::fmt::Debug for Options {
             .field("database", &self.database.as_ref().map(|_| "…"))
             .field("document_key_file", &self.document_key_file)
             .field("smtp", &self.smtp)
+            .field("public_url", &self.public_url)
             .field("reminder_interval", &self.reminder_interval)
             .finish()
     }
+}
+
+/// A public address: `http://` or `https://`, a host, and nothing that needs escaping.
+fn public_url(s: &str) -> std::result::Result<String, String> {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .ok_or("give the address with http:// or https://, e.g. https://qonys.example.kz")?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty()
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~:/[]%".contains(&b))
+    {
+        return Err(format!(
+            "`{s}` is not a web address such as https://qonys.example.kz"
+        ));
+    }
+    Ok(s.trim_end_matches('/').to_string())
 }
 
 /// Loads the pack, opens and migrates the store, and serves until Ctrl-C.
@@ -131,6 +156,7 @@ pub fn run(o: Options) -> Result<ExitCode> {
             store: Some(store),
             secure_cookies: o.secure_cookies,
             document_key: Some(document_key),
+            public_url: o.public_url.clone(),
         })
         .await
         .map_err(anyhow::Error::from)

@@ -116,7 +116,8 @@ pub async fn invite_adviser(
     {
         Ok(token) => {
             tracing::info!(admin = %viewer.user.id, "adviser invitation made");
-            render(&st, &viewer, &headers, link(token.expose())).await
+            let link = st.link(&headers, &link(token.expose()));
+            render(&st, &viewer, &headers, link).await
         }
         Err(e) => store_failed(&e, None),
     }

@@ -76,6 +76,9 @@ pub struct Config {
     /// The key that encrypts uploaded document files (from a key file, never the
     /// database); without it uploads are refused with 503.
     pub document_key: Option<documents::vault::DocumentKey>,
+    /// The site's public address (`https://qonys.example.kz`), for the links the server
+    /// shows or prints (setup and invitation links); see [`AppState::link`].
+    pub public_url: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -119,6 +122,7 @@ pub struct AppState {
     inner: Arc<Inner>,
     store: Option<Arc<dyn Store>>,
     document_key: Option<Arc<documents::vault::DocumentKey>>,
+    public_url: Option<Arc<str>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -145,6 +149,7 @@ impl AppState {
             }),
             store: None,
             document_key: None,
+            public_url: None,
         }
     }
 
@@ -177,6 +182,44 @@ impl AppState {
     /// Whether cookies are marked `Secure`.
     pub fn secure_cookies(&self) -> bool {
         self.inner.secure_cookies
+    }
+
+    /// The same state with the site's public address (`https://qonys.example.kz`; a trailing
+    /// `/` is dropped).
+    pub fn with_public_url(mut self, url: Option<&str>) -> AppState {
+        self.public_url = url.map(|u| Arc::from(u.trim_end_matches('/')));
+        self
+    }
+
+    /// The full address of a path of this site, for a link someone will copy and send
+    /// (an invitation): the public address when one is configured; otherwise the host the
+    /// request came to (`https` when cookies are marked `Secure`); otherwise the path alone.
+    /// A `Host` header that is not a plain host name, IP address or port is not used.
+    pub fn link(&self, headers: &axum::http::HeaderMap, path: &str) -> String {
+        if let Some(base) = &self.public_url {
+            return format!("{base}{path}");
+        }
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| {
+                !h.is_empty()
+                    && h.len() <= 255
+                    && h.bytes().all(|b| {
+                        b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']')
+                    })
+            });
+        match host {
+            Some(host) => {
+                let scheme = if self.secure_cookies() {
+                    "https"
+                } else {
+                    "http"
+                };
+                format!("{scheme}://{host}{path}")
+            }
+            None => path.to_string(),
+        }
     }
 
     /// The login rate limiter.
@@ -327,14 +370,70 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         })?;
     let addr = listener.local_addr()?;
     println!("qonys listening on http://{addr}");
-    let mut state =
-        AppState::new(config.pack, config.as_of).with_secure_cookies(config.secure_cookies);
+    let mut state = AppState::new(config.pack, config.as_of)
+        .with_secure_cookies(config.secure_cookies)
+        .with_public_url(config.public_url.as_deref());
     if let Some(key) = config.document_key {
         state = state.with_document_key(key);
     }
     if let Some(store) = config.store {
-        print_setup_link(store.as_ref(), &format!("http://{addr}")).await;
+        let base = match &config.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{addr}"),
+        };
+        print_setup_link(store.as_ref(), &base).await;
         state = state.with_store(store);
     }
     serve_listener(listener, state).await
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderMap;
+    use axum::http::header::HOST;
+
+    use super::AppState;
+
+    fn state() -> AppState {
+        AppState::new(qonys_law::bundled::load().expect("bundled pack"), None)
+    }
+
+    fn host(h: &str) -> HeaderMap {
+        let mut m = HeaderMap::new();
+        m.insert(HOST, h.parse().expect("header"));
+        m
+    }
+
+    /// Links to copy are full addresses: the configured public address first, then the host
+    /// the request came to; a strange `Host` is never echoed.
+    #[test]
+    fn links_are_full_addresses() {
+        let st = state();
+        assert_eq!(
+            st.link(&host("qonys.example.kz"), "/invite/t"),
+            "http://qonys.example.kz/invite/t"
+        );
+        assert_eq!(
+            st.link(&host("127.0.0.1:8080"), "/invite/t"),
+            "http://127.0.0.1:8080/invite/t"
+        );
+        assert_eq!(st.link(&HeaderMap::new(), "/invite/t"), "/invite/t");
+        for bad in ["evil.kz/path", "a b", "x\"><script>", "user@host"] {
+            if let Ok(v) = bad.parse() {
+                let mut m = HeaderMap::new();
+                m.insert(HOST, v);
+                assert_eq!(st.link(&m, "/invite/t"), "/invite/t", "{bad}");
+            }
+        }
+        let secure = state().with_secure_cookies(true);
+        assert_eq!(
+            secure.link(&host("qonys.example.kz"), "/invite/t"),
+            "https://qonys.example.kz/invite/t"
+        );
+        let public = state().with_public_url(Some("https://q.example.kz/"));
+        assert_eq!(
+            public.link(&host("internal:8080"), "/invite/t"),
+            "https://q.example.kz/invite/t"
+        );
+    }
 }

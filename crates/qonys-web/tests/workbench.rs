@@ -6,7 +6,7 @@
 
 mod support;
 
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use qonys_store::{Actor, CaseChange, NewCase, Role, Store, UserChange};
 use serde_json::{Value, json};
 use support::{Client, Harness, PASSWORD};
@@ -440,6 +440,24 @@ async fn notes_assignment_and_the_applicants_invitation() {
         assert!(link.starts_with("/invite/"), "{link}");
         let again = bc.get(&uri).await;
         assert!(!again.body.contains(&link), "the link is shown only once");
+        // Asked for through a host name, the link is a full address to copy and send.
+        let r = bc
+            .send(
+                axum::http::Request::post(format!("{uri}/invite"))
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header("sec-fetch-site", "same-origin")
+                    .header(header::HOST, "qonys.example.kz")
+                    .body(axum::body::Body::from(format!("csrf={}", bc.csrf)))
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let start = at(&r.body, "id=\"invite-link\">") + "id=\"invite-link\">".len();
+        let full = r.body[start..].split('<').next().expect("link");
+        assert!(
+            full.starts_with("http://qonys.example.kz/invite/"),
+            "{full}"
+        );
         let visitor = h.anonymous();
         assert_eq!(visitor.get(&link).await.status, StatusCode::OK);
         let r = visitor

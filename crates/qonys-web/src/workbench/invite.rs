@@ -1,6 +1,7 @@
 //! `POST /cases/{id}/invite`: makes a one-time invitation for the case's applicant (role
-//! applicant, bound to the case, valid seven days) and shows its link `/invite/{token}` once
-//! on the case page — only the token's hash is stored, so it cannot be shown again.
+//! applicant, bound to the case, valid seven days) and shows its link once on the case page,
+//! as a full address ([`crate::AppState::link`]) — only the token's hash is stored, so it
+//! cannot be shown again.
 
 use axum::extract::{Path, RawForm, State};
 use axum::http::HeaderMap;
@@ -55,7 +56,7 @@ pub async fn invite(
         &headers,
         case,
         Extras {
-            invite_link: Some(link(token.expose())),
+            invite_link: Some(st.link(&headers, &link(token.expose()))),
             ..Extras::default()
         },
     )
