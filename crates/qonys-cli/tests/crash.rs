@@ -17,8 +17,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod support;
+
 use qonys_store::{SqlStore, Store, StoreOptions};
 use sqlx::Row;
+use support::form;
 
 const ROUNDS: usize = 15;
 const CLIENTS: usize = 3;
@@ -68,25 +71,6 @@ fn start(data_dir: &Path) -> (Child, String) {
         .unwrap_or_else(|| panic!("the server did not start after a crash: {line:?}"))
         .to_string();
     (child, addr)
-}
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| {
-            let enc: String = v
-                .bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect();
-            format!("{k}={enc}")
-        })
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 /// Posts one consultation request; `Some(reference)` only for a complete "received" page.

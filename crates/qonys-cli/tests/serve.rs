@@ -8,6 +8,10 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+mod support;
+
+use support::form;
+
 const AS_OF: &str = "2026-06-01";
 
 fn root() -> PathBuf {
@@ -92,22 +96,8 @@ fn http_typed(
     content_type: &str,
     body: &str,
 ) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).expect("send");
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).expect("read");
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").expect("a response");
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .expect("status");
-    (status, body.to_string())
+    let (status, _head, body) = http_full(addr, method, path, content_type, body, None);
+    (status, body)
 }
 
 /// One HTTP/1.1 request with an optional session (cookie, CSRF token); returns (status,
@@ -237,25 +227,6 @@ fn serve_refuses_a_bad_pack_before_listening() {
         String::from_utf8_lossy(&out.stdout).is_empty(),
         "never listened"
     );
-}
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| {
-            let enc: String = v
-                .bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect();
-            format!("{k}={enc}")
-        })
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 /// Marker values planted in answers and in a consultation request never appear in what the
